@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := conference:create_app
+
+.PHONY: run test lint install migrate demo worker clean
+
+# (Re)install when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask demo
+
+## Serve the app with the demo event on http://127.0.0.1:5000
+run: demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+worker: migrate
+	$(BIN)/flask mail worker
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

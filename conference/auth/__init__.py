@@ -1,0 +1,3 @@
+from conference.auth.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from conference.manage.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,92 @@
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from conference.models import EventStatus, Role
+
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft (only organizers see it)"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.CLOSED: _l("Closed (visible, registration closed)"),
+    EventStatus.ARCHIVED: _l("Archived"),
+}
+
+ROLE_LABELS = {
+    Role.ORGANIZER: _l("Organizer"),
+    Role.DOOR: _l("Door staff"),
+    Role.REVIEWER: _l("Reviewer"),
+}
+
+
+class EventForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name in addresses"),
+        description=_l("Lower-case letters, digits and hyphens, e.g. lsos-2026."),
+        validators=[
+            DataRequired(),
+            Length(min=2, max=80),
+            Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lower-case letters, digits and -.")),
+        ],
+    )
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    timezone = StringField(_l("Timezone"), default="Europe/Warsaw",
+                           validators=[DataRequired(), Length(max=64)])
+    venue_name = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("About the event"), validators=[Optional(), Length(max=20000)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(),
+                                                               Length(max=254)])
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
+        default=EventStatus.DRAFT.value,
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate_timezone(self, field):
+        if field.data not in available_timezones():
+            raise ValidationError(_l("Unknown timezone; use a name such as Europe/Warsaw."))
+
+
+class EventStaffForm(FlaskForm):
+    staff = SelectMultipleField(_l("Staff of this event"), coerce=int)
+    submit = SubmitField(_l("Save staff"))
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
+    )
+    is_superuser = BooleanField(_l("Superuser (manages every event and all accounts)"))
+    password = PasswordField(_l("Initial password"),
+                             validators=[DataRequired(), Length(min=10, max=200)])
+    submit = SubmitField(_l("Create account"))

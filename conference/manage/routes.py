@@ -1,0 +1,136 @@
+"""The organizers' back office: events, their staff, and staff accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from conference.extensions import db
+from conference.manage.forms import ROLE_LABELS, STATUS_LABELS, EventForm, EventStaffForm, UserForm
+from conference.models import Event, EventStatus, Role, User
+from conference.security import event_access, login_required, role_required, superuser_required
+from conference.services.accounts import AccountError, create_account
+from conference.services.events import EventError, save_event
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+@bp.app_context_processor
+def _labels():
+    return {"STATUS_LABELS": STATUS_LABELS, "ROLE_LABELS": ROLE_LABELS}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Each staff member's start page: the events they work on."""
+    if current_user.is_superuser:
+        events = db.session.execute(db.select(Event).order_by(Event.starts_on.desc())).scalars()
+    else:
+        events = sorted(current_user.events, key=lambda e: e.starts_on, reverse=True)
+    return render_template("manage/index.html", events=list(events))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@role_required(Role.ORGANIZER)
+def event_new():
+    form = EventForm()
+    if form.validate_on_submit():
+        event = Event()
+        try:
+            save_event(event, **_event_fields(form))
+        except EventError as error:
+            getattr(form, error.details.get("field", "slug")).errors.append(error.message)
+        else:
+            if not current_user.is_superuser:
+                event.staff.append(current_user)
+            db.session.commit()
+            flash(_("Event created."), "success")
+            return redirect(url_for("manage.event_overview", slug=event.slug))
+    return render_template("manage/event_form.html", form=form, event=None)
+
+
+@bp.route("/<slug>/")
+@event_access("organizer")
+def event_overview(event: Event):
+    return render_template("manage/event_overview.html", event=event)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@event_access("organizer")
+def event_edit(event: Event):
+    form = EventForm(obj=event)
+    if not form.is_submitted():
+        form.status.data = event.status.value
+    if form.validate_on_submit():
+        try:
+            save_event(event, **_event_fields(form))
+        except EventError as error:
+            db.session.rollback()
+            getattr(form, error.details.get("field", "slug")).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Event saved."), "success")
+            return redirect(url_for("manage.event_overview", slug=event.slug))
+    return render_template("manage/event_form.html", form=form, event=event)
+
+
+@bp.route("/<slug>/staff", methods=["GET", "POST"])
+@event_access("organizer")
+def event_staff(event: Event):
+    users = db.session.execute(
+        db.select(User).where(User.is_superuser.is_(False)).order_by(User.email)
+    ).scalars().all()
+    form = EventStaffForm()
+    form.staff.choices = [
+        SelectChoice(u.id, f"{u.name or u.email} ({ROLE_LABELS[u.role]})") for u in users
+    ]
+    if not form.is_submitted():
+        form.staff.data = [u.id for u in event.staff]
+    if form.validate_on_submit():
+        chosen = {u.id: u for u in users if u.id in set(form.staff.data)}
+        if not current_user.is_superuser and current_user.id not in chosen:
+            form.staff.errors.append(_("You cannot remove yourself from the event."))
+        else:
+            event.staff = list(chosen.values())
+            db.session.commit()
+            flash(_("Staff saved."), "success")
+            return redirect(url_for("manage.event_staff", slug=event.slug))
+    return render_template("manage/event_staff.html", event=event, form=form)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@superuser_required
+def users():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            create_account(email=form.email.data, password=form.password.data,
+                           role=Role(form.role.data), name=form.name.data or "",
+                           is_superuser=form.is_superuser.data)
+        except AccountError as error:
+            getattr(form, error.details.get("field", "email")).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Account created."), "success")
+            return redirect(url_for("manage.users"))
+    accounts = db.session.execute(db.select(User).order_by(User.email)).scalars().all()
+    return render_template("manage/users.html", form=form, accounts=accounts)
+
+
+def _event_fields(form: EventForm) -> dict:
+    return {
+        "name": form.name.data,
+        "slug": form.slug.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "timezone": form.timezone.data,
+        "venue_name": form.venue_name.data or "",
+        "venue_address": form.venue_address.data or "",
+        "description": form.description.data or "",
+        "contact_email": form.contact_email.data or "",
+        "status": EventStatus(form.status.data),
+    }
+

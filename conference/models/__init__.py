@@ -1,0 +1,46 @@
+"""All models, imported here so that Alembic and ``db.create_all`` see every table."""
+
+from conference.models.accounts import Role, User
+from conference.models.agenda import (
+    Room,
+    SeatBooking,
+    Session,
+    SessionStatus,
+    SessionType,
+    StarredSession,
+    Track,
+)
+from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
+from conference.models.outbox import OutboxMessage, OutboxStatus
+from conference.models.registrations import (
+    BadgeRole,
+    PaymentStatus,
+    Registration,
+    RegistrationState,
+    TicketType,
+)
+from conference.models.speakers import Speaker
+
+__all__ = [
+    "BadgeRole",
+    "CheckinRule",
+    "Event",
+    "EventStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PaymentStatus",
+    "Registration",
+    "RegistrationState",
+    "Role",
+    "Room",
+    "SeatBooking",
+    "Session",
+    "SessionStatus",
+    "SessionType",
+    "Speaker",
+    "StarredSession",
+    "TicketType",
+    "Track",
+    "User",
+    "WaitlistMode",
+]

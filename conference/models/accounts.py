@@ -1,0 +1,77 @@
+"""Staff accounts: organizers, door staff and reviewers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from conference.extensions import db
+from conference.models.events import event_staff
+from conference.models.types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from conference.models.events import Event
+
+
+class Role(enum.Enum):
+    #: Manages the events they are assigned to (all events with ``is_superuser``).
+    ORGANIZER = "organizer"
+    #: Checks people in at the events they are assigned to; nothing else.
+    DOOR = "door"
+    #: Reviews proposals of the events they are assigned to; nothing else.
+    REVIEWER = "reviewer"
+
+
+class User(UserMixin, db.Model):
+    """A staff member who logs in. Attendees and speakers never have accounts."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-case; unique.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    is_superuser: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    events: Mapped[list[Event]] = relationship(secondary=event_staff, back_populates="staff")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_event(self, event: Event) -> bool:
+        return self.is_superuser or any(e.id == event.id for e in self.events)
+
+    def can_manage(self, event: Event) -> bool:
+        """Organizer of this event (or superuser)."""
+        if self.is_superuser:
+            return True
+        return self.role is Role.ORGANIZER and self.has_event(event)
+
+    def can_check_in(self, event: Event) -> bool:
+        """Door staff or organizer of this event."""
+        return self.can_manage(event) or (self.role is Role.DOOR and self.has_event(event))
+
+    def can_review(self, event: Event) -> bool:
+        """Reviewer or organizer of this event."""
+        return self.can_manage(event) or (self.role is Role.REVIEWER and self.has_event(event))
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"

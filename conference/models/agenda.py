@@ -1,0 +1,134 @@
+"""The programme: rooms, tracks, sessions, workshop seat bookings and starred sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.extensions import db
+from conference.models.events import Event
+from conference.models.types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from conference.models.registrations import Registration
+    from conference.models.speakers import Speaker
+
+
+class SessionType(enum.Enum):
+    KEYNOTE = "keynote"
+    TALK = "talk"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
+    POSTER = "poster"
+    BREAK = "break"
+    NETWORKING = "networking"
+
+
+class SessionStatus(enum.Enum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Room(db.Model):
+    """A room of the venue."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    capacity: Mapped[int | None]
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship()
+
+
+class Track(db.Model):
+    """A thematic track; its colour marks its sessions in the programme."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: CSS hex colour, e.g. ``#1b7f5c``.
+    colour: Mapped[str] = mapped_column(sa.String(7), default="#1b7f5c")
+
+    event: Mapped[Event] = relationship()
+
+
+session_speakers = sa.Table(
+    "session_speaker",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("speaker_id", sa.ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Session(db.Model):
+    """A slot of the programme: talk, keynote, workshop, break ..."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    #: Markdown; rendered sanitised.
+    abstract: Mapped[str] = mapped_column(sa.Text, default="")
+    session_type: Mapped[SessionType] = mapped_column(
+        enum_column(SessionType), default=SessionType.TALK
+    )
+    track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("track.id", ondelete="SET NULL"))
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="SET NULL"))
+    #: None while unscheduled (e.g. an accepted proposal not yet placed).
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    #: Workshops: bookable seats; None means no booking needed.
+    seat_capacity: Mapped[int | None]
+    is_public: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_column(SessionStatus), default=SessionStatus.SCHEDULED
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    track: Mapped[Track | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    speakers: Mapped[list[Speaker]] = relationship(
+        secondary=session_speakers, back_populates="sessions", order_by="Speaker.name"
+    )
+
+    @property
+    def needs_booking(self) -> bool:
+        return self.seat_capacity is not None
+
+
+class SeatBooking(db.Model):
+    """A confirmed attendee's seat in a workshop session."""
+
+    __table_args__ = (sa.UniqueConstraint("session_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session] = relationship()
+    registration: Mapped[Registration] = relationship()
+
+
+class StarredSession(db.Model):
+    """A session an attendee put on their personal agenda."""
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,118 @@
+"""Events: each year's edition, a workshop day, a training or a study visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.extensions import db
+from conference.models.types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from conference.models.accounts import User
+
+
+class EventStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class WaitlistMode(enum.Enum):
+    #: The first in line gets the freed seat at once.
+    AUTOMATIC = "automatic"
+    #: The first in line is offered the seat for ``waitlist_offer_hours``.
+    OFFER = "offer"
+
+
+class CheckinRule(enum.Enum):
+    ONCE = "once"
+    DAILY = "daily"
+    UNLIMITED = "unlimited"
+
+
+event_staff = sa.Table(
+    "event_staff",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    """One event with its own registration, programme, badges and check-in."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Used in every public URL of the event, e.g. ``/e/lsos-2026/``.
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    #: IANA name; all times of the event are shown in it.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Warsaw")
+    venue_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    venue_address: Mapped[str] = mapped_column(sa.String(300), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus), default=EventStatus.DRAFT
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Registration settings.
+    #: Event-wide cap on confirmed + pending registrations; None means no cap.
+    capacity: Mapped[int | None]
+    waitlist_mode: Mapped[WaitlistMode] = mapped_column(
+        enum_column(WaitlistMode), default=WaitlistMode.AUTOMATIC
+    )
+    waitlist_offer_hours: Mapped[int] = mapped_column(default=48)
+    #: Attendees may edit their badge details until this instant.
+    edit_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    privacy_policy_version: Mapped[str] = mapped_column(sa.String(40), default="1")
+    privacy_policy_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: When true, check-in refuses registrations whose payment is still open.
+    requires_payment: Mapped[bool] = mapped_column(default=False)
+
+    # Badge and check-in settings.
+    badge_layout: Mapped[str] = mapped_column(sa.String(20), default="a6")
+    badge_double_sided: Mapped[bool] = mapped_column(default=False)
+    #: File name of the logo under the upload folder, if any.
+    logo_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    checkin_rule: Mapped[CheckinRule] = mapped_column(
+        enum_column(CheckinRule), default=CheckinRule.ONCE
+    )
+
+    staff: Mapped[list[User]] = relationship(
+        secondary=event_staff, back_populates="events", order_by="User.email"
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_public(self) -> bool:
+        """Visible to anonymous visitors (draft events are not)."""
+        return self.status in (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.ARCHIVED)
+
+    @property
+    def days(self) -> list[dt.date]:
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + dt.timedelta(days=i) for i in range(max(count, 0))]
+
+    def local_start(self) -> dt.datetime:
+        """The first instant of the first day, in the event's timezone."""
+        return dt.datetime.combine(self.starts_on, dt.time.min, tzinfo=self.tz)
+
+    def local_end(self) -> dt.datetime:
+        """The first instant after the last day, in the event's timezone."""
+        return dt.datetime.combine(self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.tz)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"

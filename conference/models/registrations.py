@@ -1,0 +1,144 @@
+"""Ticket types and registrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.extensions import db
+from conference.models.events import Event
+from conference.models.types import UTCDateTime, enum_column, utcnow
+
+#: Ticket-code alphabet: upper-case letters and digits without look-alikes (0/O, 1/I/L).
+TICKET_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#: 18 characters of a 31-letter alphabet carry 89 bits.
+TICKET_CODE_LENGTH = 18
+
+
+def new_ticket_code() -> str:
+    """A random code for the badge's QR (about 89 bits)."""
+    return "".join(secrets.choice(TICKET_CODE_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
+
+
+def new_token() -> str:
+    """A random secret for a private link (192 bits, URL-safe)."""
+    return secrets.token_urlsafe(24)
+
+
+class BadgeRole(enum.Enum):
+    ATTENDEE = "attendee"
+    SPEAKER = "speaker"
+    ORGANIZER = "organizer"
+    STAFF = "staff"
+    PRESS = "press"
+    PARTNER = "partner"
+
+
+class RegistrationState(enum.Enum):
+    CONFIRMED = "confirmed"
+    PENDING = "pending"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+#: States that hold a seat.
+SEAT_HOLDING_STATES = (RegistrationState.CONFIRMED, RegistrationState.PENDING)
+
+
+class PaymentStatus(enum.Enum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    WAIVED = "waived"
+
+
+class TicketType(db.Model):
+    """A kind of ticket with its own price, capacity, sales window and visibility."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    price: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(sa.String(3), default="PLN")
+    #: Seats for confirmed + pending registrations; None means unlimited.
+    capacity: Mapped[int | None]
+    sales_open_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sales_close_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Hidden ticket types are offered only with ``access_code`` (speakers, partners, press).
+    is_public: Mapped[bool] = mapped_column(default=True)
+    access_code: Mapped[str | None] = mapped_column(sa.String(64))
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    #: The badge ribbon of people on this ticket type (overridable per registration).
+    badge_role: Mapped[BadgeRole] = mapped_column(
+        enum_column(BadgeRole), default=BadgeRole.ATTENDEE
+    )
+    #: False for speaker and staff tickets: they use no seat of the event-wide capacity.
+    counts_toward_event_capacity: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TicketType {self.name}>"
+
+
+class Registration(db.Model):
+    """One person's registration for one event."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    ticket_type_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket_type.id"), index=True)
+    state: Mapped[RegistrationState] = mapped_column(enum_column(RegistrationState), index=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    #: Stored lower-case.
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    organization: Mapped[str] = mapped_column(sa.String(200), default="")
+    job_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: ISO 3166-1 alpha-2.
+    country: Mapped[str] = mapped_column(sa.String(2), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: Language of the attendee's emails and pages.
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    #: Secret of the private self-service link; never shown to anyone else.
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    #: The code in the badge's QR; reissuing replaces it.
+    ticket_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_ticket_code)
+    #: Overrides the ticket type's badge role when set.
+    badge_role_override: Mapped[BadgeRole | None] = mapped_column(enum_column(BadgeRole))
+    payment_status: Mapped[PaymentStatus] = mapped_column(
+        enum_column(PaymentStatus), default=PaymentStatus.UNPAID
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the current state began (the waiting list is ordered by it).
+    state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: While a waiting-list seat is offered: until when the attendee may take it.
+    offer_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    privacy_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    privacy_policy_version: Mapped[str] = mapped_column(sa.String(40), default="")
+    consent_public_list: Mapped[bool] = mapped_column(default=False)
+    consent_news: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship()
+    ticket_type: Mapped[TicketType] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def badge_role(self) -> BadgeRole:
+        return self.badge_role_override or self.ticket_type.badge_role
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.state in SEAT_HOLDING_STATES
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.email} {self.state.value}>"

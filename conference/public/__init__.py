@@ -1,0 +1,3 @@
+from conference.public.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,69 @@
+"""Public pages: home, event pages, language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import quote_plus
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from conference.extensions import db
+from conference.models import Event, EventStatus
+from conference.models.types import utcnow
+from conference.security import get_public_event_or_404, public
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    today = utcnow().date()
+    upcoming = db.session.execute(
+        db.select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_on >= today)
+        .order_by(Event.starts_on)
+    ).scalars().all()
+    past = db.session.execute(
+        db.select(Event)
+        .where(
+            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.ARCHIVED]),
+            Event.ends_on < today,
+        )
+        .order_by(Event.starts_on.desc())
+        .limit(10)
+    ).scalars().all()
+    return render_template("public/home.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/e/<slug>/")
+@public
+def event(slug: str):
+    event = get_public_event_or_404(slug)
+    map_url = (
+        "https://www.openstreetmap.org/search?query=" + quote_plus(event.venue_address)
+        if event.venue_address
+        else None
+    )
+    return render_template("public/event.html", event=event, map_url=map_url)
+
+
+@bp.route("/lang", methods=["POST"])
+@public
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = lang
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.home")
+    return redirect(target)

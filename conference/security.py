@@ -1,0 +1,195 @@
+"""Who may see what: login, role and event checks, and HTTP security headers.
+
+Every view carries an ``access`` attribute set by one of the decorators below; the
+route-access test walks the whole URL map and fails on a view without one.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Callable
+
+from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from conference.extensions import db, login_manager
+from conference.models import Event, Role, User
+
+#: Access levels, from open to closed. ``token`` pages are public but need a secret in the URL.
+ACCESS_LEVELS = ("public", "token", "staff", "reviewer", "door", "organizer", "superuser")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    # "basic", not "strong": door staff phones move between Wi-Fi and mobile data, and a
+    # changed address must not log them out in the middle of a queue.
+    login_manager.session_protection = "basic"
+    login_manager.unauthorized_handler(_unauthorized)
+    app.after_request(_security_headers)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def wants_json() -> bool:
+    """API clients (scanners, scripts) get JSON errors instead of pages."""
+    if "/api/" in request.path:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def _unauthorized():
+    if wants_json():
+        return jsonify(status="error", reason="login_required"), 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Permissions-Policy", "camera=(self), microphone=(), geolocation=()"
+    )
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _mark(view: Callable, level: str) -> Callable:
+    assert level in ACCESS_LEVELS
+    view.access = level  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Anyone may open this page."""
+    return _mark(view, "public")
+
+
+def token_access(view: Callable) -> Callable:
+    """Anyone holding the secret in the URL may open this page; the view checks the secret."""
+    return _mark(view, "token")
+
+
+def login_required(view: Callable) -> Callable:
+    """Any logged-in staff member."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return _mark(wrapper, "staff")
+
+
+def superuser_required(view: Callable) -> Callable:
+    """Superusers only (user administration)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_superuser:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _mark(wrapper, "superuser")
+
+
+def role_required(role: Role) -> Callable[[Callable], Callable]:
+    """A logged-in user with ``role`` (superusers pass every role check), not tied to one event."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not (current_user.is_superuser or current_user.role is role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(wrapper, {Role.ORGANIZER: "organizer", Role.DOOR: "door",
+                               Role.REVIEWER: "reviewer"}[role])
+
+    return decorator
+
+
+_EVENT_CHECKS = {
+    "organizer": User.can_manage,
+    "door": User.can_check_in,
+    "reviewer": User.can_review,
+}
+
+
+def event_access(level: str) -> Callable[[Callable], Callable]:
+    """Staff of the event named by the ``slug`` URL argument with ``level`` rights.
+
+    The view receives the loaded ``event`` instead of ``slug``. Unknown events give 404.
+    """
+    check = _EVENT_CHECKS[level]
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, slug: str, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            event = get_event_or_404(slug)
+            if not check(current_user, event):
+                abort(403)
+            return view(*args, event=event, **kwargs)
+
+        return _mark(wrapper, level)
+
+    return decorator
+
+
+def get_event_or_404(slug: str) -> Event:
+    event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
+    if event is None:
+        abort(404)
+    return event
+
+
+def get_public_event_or_404(slug: str) -> Event:
+    """A published event for anonymous pages; drafts are visible to their organizers only."""
+    event = get_event_or_404(slug)
+    if not event.is_public and not (
+        current_user.is_authenticated and current_user.can_manage(event)
+    ):
+        abort(404)
+    return event
+
+
+def secrets_equal(given: str | None, expected: str | None) -> bool:
+    """Compare two secrets in constant time; None never matches."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())

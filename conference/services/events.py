@@ -1,0 +1,56 @@
+"""Creating and editing events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+
+from conference.extensions import db
+from conference.models import Event, EventStatus
+from conference.services import DomainError
+
+
+class EventError(DomainError):
+    code = "event_invalid"
+
+
+def save_event(
+    event: Event,
+    *,
+    name: str,
+    slug: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    timezone: str,
+    venue_name: str = "",
+    venue_address: str = "",
+    description: str = "",
+    contact_email: str = "",
+    status: EventStatus = EventStatus.DRAFT,
+) -> Event:
+    """Validate and apply an event's details; adds a new event to the session. Caller commits."""
+    slug = slug.strip().lower()
+    clash = db.session.execute(
+        db.select(Event.id).where(Event.slug == slug, Event.id != (event.id or -1))
+    ).first()
+    if clash:
+        raise EventError(str(_l("Another event already uses this short name.")), field="slug")
+    if ends_on < starts_on:
+        raise EventError(str(_l("The last day cannot be before the first day.")), field="ends_on")
+    if timezone not in available_timezones():
+        raise EventError(str(_l("Unknown timezone.")), field="timezone")
+    event.name = name.strip()
+    event.slug = slug
+    event.starts_on = starts_on
+    event.ends_on = ends_on
+    event.timezone = timezone
+    event.venue_name = venue_name.strip()
+    event.venue_address = venue_address.strip()
+    event.description = description
+    event.contact_email = contact_email.strip().lower()
+    event.status = status
+    if event.id is None:
+        db.session.add(event)
+    return event

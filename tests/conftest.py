@@ -1,0 +1,154 @@
+"""Test fixtures: an app per test on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
+
+Every test that uses ``app`` (or ``db_session``, ``client``, ...) runs once per database
+backend. The schema is created once per backend and process; rows are wiped after each
+test. Tests marked ``postgres_only`` run on PostgreSQL alone (row locks, concurrency).
+
+In CI (``CI=true``) a test that would be skipped for a missing PostgreSQL or browser
+fails instead, so a green CI run means those tests really ran.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from conference import create_app
+from conference.extensions import db
+
+pytest_plugins = [
+    "tests.fixtures.core",
+    "tests.fixtures.smtp",
+]
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; fail in CI, where every test must run."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_generate_tests(metafunc):
+    if "database_url" in metafunc.fixturenames:
+        backends = ["postgresql"] if metafunc.definition.get_closest_marker("postgres_only") else [
+            "sqlite", "postgresql"]
+        metafunc.parametrize("database_url", backends, indirect=True, scope="session")
+
+
+def _postgres_database(base_url: str):
+    """Create a fresh database next to TEST_DATABASE_URL; returns (url, drop)."""
+    base = sa.engine.make_url(base_url).set(drivername="postgresql+psycopg")
+    name = f"lsos_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    """A database with the full schema, for one backend, for the whole test session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        drop = None
+    else:
+        base_url = os.environ.get("TEST_DATABASE_URL")
+        if not base_url:
+            skip_or_fail("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+        url, drop = _postgres_database(base_url)
+    app = create_app(_test_config(url))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    if drop:
+        drop()
+
+
+def _test_config(url: str, tmp_dir: str | None = None) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 9,  # nothing listens: tests that send mail use the smtp_server fixture
+        "MAIL_TIMEOUT": 5,
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+        "PROXY_FIX_HOPS": 0,
+    }
+    if tmp_dir:
+        config["UPLOAD_FOLDER"] = tmp_dir
+    return config
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """The configuration of the test app; override keys in a test module's fixture."""
+    return _test_config(database_url, str(tmp_path / "uploads"))
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context, like real requests.
+
+    Flask reuses an app context that is already pushed (the ``app`` fixture pushes one for
+    the test's own queries); requests would then share ``g`` (the logged-in user) and the
+    database session with the test. Running each request in an empty ``contextvars``
+    context gives it a fresh one. Objects the test holds may be stale after a request:
+    refresh them.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def app(app_config):
+    """The application with a pushed app context; tables are wiped afterwards."""
+    application = create_app(app_config)
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        yield application
+        db.session.remove()
+        _wipe(application)
+        db.engine.dispose()
+
+
+def _wipe(application) -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def backend(app) -> str:
+    """'sqlite' or 'postgresql'."""
+    return db.engine.dialect.name

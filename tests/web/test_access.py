@@ -1,0 +1,158 @@
+"""Every route of the app, walked as anonymous, door staff, reviewer and organizer.
+
+Each view must declare its access level (``conference.security``); a route without one,
+or with a URL argument this test cannot fill, fails the test. When you add a route with a
+new URL argument, add a sample object to ``world`` and its value to ``URL_VALUES``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conference.models import Role
+from conference.security import ACCESS_LEVELS
+
+ROLES = ("anonymous", "door", "reviewer", "organizer", "other_organizer")
+
+#: Expected status of a GET per access level and role ("login" = redirect to the login page).
+EXPECTED_GET = {
+    "public": dict.fromkeys(ROLES, 200),
+    "token": dict.fromkeys(ROLES, 200),
+    "staff": {"anonymous": "login", "door": 200, "reviewer": 200, "organizer": 200,
+              "other_organizer": 200},
+    "organizer": {"anonymous": "login", "door": 403, "reviewer": 403, "organizer": 200,
+                  "other_organizer": 403},
+    "door": {"anonymous": "login", "door": 200, "reviewer": 403, "organizer": 200,
+             "other_organizer": 403},
+    "reviewer": {"anonymous": "login", "door": 403, "reviewer": 200, "organizer": 200,
+                 "other_organizer": 403},
+    "superuser": {"anonymous": "login", "door": 403, "reviewer": 403, "organizer": 403,
+                  "other_organizer": 403},
+}
+
+#: Routes whose GET answers differently on purpose, with the reason.
+GET_OVERRIDES: dict[str, dict[str, int | str]] = {
+    # A logged-in user opening the login page is sent on to the back office.
+    "auth.login": {"door": 302, "reviewer": 302, "organizer": 302, "other_organizer": 302},
+}
+
+#: Organizer-level pages that are not tied to one event: any organizer may open them.
+NOT_EVENT_SCOPED = {"manage.event_new"}
+
+
+@pytest.fixture
+def world(make_event, make_user, make_registration):
+    """One of every kind of object a URL can name."""
+    event = make_event(slug="access-test")
+    other_event = make_event(slug="other-event")
+    users = {
+        "door": make_user(Role.DOOR, events=[event]),
+        "reviewer": make_user(Role.REVIEWER, events=[event]),
+        "organizer": make_user(Role.ORGANIZER, events=[event]),
+        "other_organizer": make_user(Role.ORGANIZER, events=[other_event]),
+    }
+    registration = make_registration(event)
+    return {"event": event, "users": users, "registration": registration}
+
+
+def url_values(world) -> dict[str, object]:
+    """The value to put in each URL argument name."""
+    return {
+        "slug": world["event"].slug,
+        "token": world["registration"].token,
+        "registration_id": world["registration"].id,
+        "filename": "css/site.css",
+    }
+
+
+def _routes(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        yield rule
+
+
+def _build_url(rule, values) -> str:
+    missing = [arg for arg in rule.arguments if arg not in values]
+    assert not missing, f"{rule.rule}: add a sample value for {missing} to url_values()"
+    url = rule.rule
+    for arg in rule.arguments:
+        url = re.sub(rf"<(?:[^:<>]+:)?{arg}>", str(values[arg]), url)
+    return url
+
+
+def test_every_view_declares_its_access(app):
+    missing = []
+    for rule in _routes(app):
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "access", None) not in ACCESS_LEVELS:
+            missing.append(rule.endpoint)
+    assert not missing, f"views without an access rule: {missing}"
+
+
+def _clients(app, world, login):
+    clients = {"anonymous": app.test_client()}
+    for role, user in world["users"].items():
+        client = app.test_client()
+        login(client, user)
+        clients[role] = client
+    return clients
+
+
+def _check(response, expected, role, rule) -> str | None:
+    status = response.status_code
+    if expected == "login":
+        ok = (status == 302 and "/login" in response.headers.get("Location", "")) or status == 401
+    else:
+        ok = status == expected
+    if not ok:
+        return f"{rule.rule} [{','.join(sorted(rule.methods - {'HEAD', 'OPTIONS'}))}] as {role}: " \
+               f"expected {expected}, got {status}"
+    return None
+
+
+def test_every_route_answers_each_role_as_its_access_rule_says(app, world, login):
+    values = url_values(world)
+    clients = _clients(app, world, login)
+    failures = []
+    checked = 0
+    for rule in _routes(app):
+        view = app.view_functions[rule.endpoint]
+        level = getattr(view, "access", None)
+        url = _build_url(rule, values)
+        for role, client in clients.items():
+            if "GET" in rule.methods:
+                expected = GET_OVERRIDES.get(rule.endpoint, {}).get(
+                    role, EXPECTED_GET[level][role])
+                if rule.endpoint in NOT_EVENT_SCOPED and role == "other_organizer":
+                    expected = 200
+                failure = _check(client.get(url), expected, role, rule)
+            else:
+                # POST-only routes: the refusals must hold; the allowed roles are tested
+                # with real form data in each feature's tests.
+                expected = EXPECTED_GET[level][role]
+                if expected == 200 or (rule.endpoint in NOT_EVENT_SCOPED):
+                    continue
+                method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+                failure = _check(client.open(url, method=method), expected, role, rule)
+            checked += 1
+            if failure:
+                failures.append(failure)
+    assert checked > 0
+    assert not failures, "\n".join(failures)
+
+
+def test_unknown_event_gives_404_to_its_staff(app, world, login):
+    client = app.test_client()
+    login(client, world["users"]["organizer"])
+    assert client.get("/manage/no-such-event/").status_code == 404
+
+
+def test_a_forged_token_gives_404(app, world):
+    token_rules = [r for r in _routes(app) if "token" in r.arguments and "GET" in r.methods]
+    client = app.test_client()
+    values = dict(url_values(world), token="x" * 32)
+    for rule in token_rules:
+        assert client.get(_build_url(rule, values)).status_code == 404, rule.rule
