@@ -13,15 +13,20 @@ from conference.models.agenda import (
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.registrations import (
+    Answer,
     BadgeRole,
     PaymentStatus,
+    Question,
+    QuestionKind,
     Registration,
+    RegistrationChange,
     RegistrationState,
     TicketType,
 )
-from conference.models.speakers import Speaker
+from conference.models.speakers import Speaker, SpeakerUnavailability
 
 __all__ = [
+    "Answer",
     "BadgeRole",
     "CheckinRule",
     "Event",
@@ -29,7 +34,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PaymentStatus",
+    "Question",
+    "QuestionKind",
     "Registration",
+    "RegistrationChange",
     "RegistrationState",
     "Role",
     "Room",
@@ -38,6 +46,7 @@ __all__ = [
     "SessionStatus",
     "SessionType",
     "Speaker",
+    "SpeakerUnavailability",
     "StarredSession",
     "TicketType",
     "Track",

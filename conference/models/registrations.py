@@ -127,6 +127,10 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     ticket_type: Mapped[TicketType] = relationship()
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
+    changes: Mapped[list[RegistrationChange]] = relationship(
+        cascade="all, delete-orphan", order_by="RegistrationChange.at"
+    )
 
     @property
     def full_name(self) -> str:
@@ -142,3 +146,63 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.email} {self.state.value}>"
+
+
+class QuestionKind(enum.Enum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    CHECKBOX = "checkbox"
+
+
+class Question(db.Model):
+    """An organizer-defined question on an event's registration form."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(300))
+    help_text: Mapped[str] = mapped_column(sa.String(500), default="")
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
+    #: Choices of single/multiple-choice questions, one per line.
+    options: Mapped[str] = mapped_column(sa.Text, default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    #: Hidden questions keep their answers but are no longer asked.
+    active: Mapped[bool] = mapped_column(default=True)
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def choices(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+
+class Answer(db.Model):
+    """A registration's answer to a question (multiple choices: newline-separated)."""
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str] = mapped_column(sa.Text, default="")
+
+    question: Mapped[Question] = relationship()
+
+
+class RegistrationChange(db.Model):
+    """One line of a registration's history: who changed what, when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The staff member, or None when the attendee (or the system) made the change.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: e.g. ``registered``, ``state``, ``details``, ``ticket_type``, ``payment``.
+    action: Mapped[str] = mapped_column(sa.String(40))
+    #: Human-readable summary, e.g. ``waitlisted → confirmed``.
+    detail: Mapped[str] = mapped_column(sa.Text, default="")

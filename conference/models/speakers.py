@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from conference.extensions import db
 from conference.models.agenda import session_speakers
 from conference.models.events import Event
 from conference.models.registrations import new_token
+from conference.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from conference.models.agenda import Session
@@ -40,3 +42,21 @@ class Speaker(db.Model):
     sessions: Mapped[list[Session]] = relationship(
         secondary=session_speakers, back_populates="speakers"
     )
+    unavailability: Mapped[list[SpeakerUnavailability]] = relationship(
+        back_populates="speaker", cascade="all, delete-orphan",
+        order_by="SpeakerUnavailability.starts_at",
+    )
+
+
+class SpeakerUnavailability(db.Model):
+    """A span of time in which a speaker cannot speak (used by the conflict checks)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("speaker.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    speaker: Mapped[Speaker] = relationship(back_populates="unavailability")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ba3da5523fb1
+Revision ID: 6900b7c272b2
 Revises: 
-Create Date: 2026-11-26 18:27:45.471265
+Create Date: 2026-11-26 18:30:52.445716
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ba3da5523fb1'
+revision = '6900b7c272b2'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -86,6 +86,22 @@ def upgrade():
         batch_op.create_index('ix_outbox_message_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_kind'), ['kind'], unique=False)
+
+    op.create_table('question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=300), nullable=False),
+    sa.Column('help_text', sa.String(length=500), nullable=False),
+    sa.Column('kind', sa.Enum('short_text', 'long_text', 'single_choice', 'multiple_choice', 'checkbox', name='questionkind', native_enum=False, length=19), nullable=False),
+    sa.Column('options', sa.Text(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_question_event_id_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question'))
+    )
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_question_event_id'), ['event_id'], unique=False)
 
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -213,6 +229,40 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_session_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_starts_at'), ['starts_at'], unique=False)
 
+    op.create_table('speaker_unavailability',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('speaker_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['speaker_id'], ['speaker.id'], name=op.f('fk_speaker_unavailability_speaker_id_speaker'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_speaker_unavailability'))
+    )
+    with op.batch_alter_table('speaker_unavailability', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_speaker_unavailability_speaker_id'), ['speaker_id'], unique=False)
+
+    op.create_table('answer',
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_answer_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_answer_registration_id_registration'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('registration_id', 'question_id', name=op.f('pk_answer'))
+    )
+    op.create_table('registration_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_registration_change_registration_id_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_registration_change_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_registration_change'))
+    )
+    with op.batch_alter_table('registration_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_registration_change_registration_id'), ['registration_id'], unique=False)
+
     op.create_table('seat_booking',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -254,6 +304,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_seat_booking_registration_id'))
 
     op.drop_table('seat_booking')
+    with op.batch_alter_table('registration_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_registration_change_registration_id'))
+
+    op.drop_table('registration_change')
+    op.drop_table('answer')
+    with op.batch_alter_table('speaker_unavailability', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_speaker_unavailability_speaker_id'))
+
+    op.drop_table('speaker_unavailability')
     with op.batch_alter_table('session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_starts_at'))
         batch_op.drop_index(batch_op.f('ix_session_event_id'))
@@ -282,6 +341,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_room_event_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_question_event_id'))
+
+    op.drop_table('question')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_message_kind'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_event_id'))
