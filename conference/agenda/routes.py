@@ -280,8 +280,8 @@ def _attendee_action(slug: str, token: str, session_id: int, action, done_messag
     except DomainError as error:
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
-            return jsonify(status="error", reason=error.code, message=error.message), 409
-        flash(error.message, "error")
+            return jsonify(status="error", reason=error.code, message=str(error.message)), 409
+        flash(str(error.message), "error")
         return _back(event, registration, session)
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":

@@ -289,7 +289,7 @@ def _edit_session(event: Event, session: Session, is_new: bool):
         except DomainError as error:
             db.session.rollback()
             target = getattr(form, error.details.get("field", "end_time"))
-            target.errors = [*target.errors, error.message]
+            target.errors = [*target.errors, str(error.message)]
         else:
             db.session.commit()
             if found:
@@ -321,7 +321,7 @@ def session_cancel(event: Event, session_id: int):
         told = cancel_session(session)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(str(error.message), "error")
     else:
         db.session.commit()
         flash(_("Session cancelled; %(n)d attendee(s) will be told.", n=told), "success")
@@ -368,7 +368,7 @@ def session_move(event: Event, session_id: int):
             db.session.rollback()
         except DomainError as error:
             db.session.rollback()
-            form.end_time.errors = [*form.end_time.errors, error.message]
+            form.end_time.errors = [*form.end_time.errors, str(error.message)]
         else:
             db.session.commit()
             flash(_("Session moved."), "success")

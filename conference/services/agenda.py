@@ -60,9 +60,9 @@ def listed_session_or_none(event: Event, session_id: int) -> Session | None:
 def star_session(registration: Registration, session: Session) -> bool:
     """Put a public session on the attendee's agenda; False when it already was there."""
     if session.event_id != registration.event_id or not session.is_listed:
-        raise NotStarrable(str(_l("This session is not in the programme.")))
+        raise NotStarrable(_l("This session is not in the programme."))
     if registration.state not in AGENDA_STATES:
-        raise NotStarrable(str(_l("Your registration is not active.")))
+        raise NotStarrable(_l("Your registration is not active."))
     if db.session.get(StarredSession, (registration.id, session.id)) is not None:
         return False
     db.session.add(StarredSession(registration_id=registration.id, session_id=session.id))

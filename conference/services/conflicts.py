@@ -78,7 +78,7 @@ def find_conflicts(event: Event, session: Session | None = None) -> list[Conflic
     if (
         session is not None
         and session not in sessions
-        and session.status is SessionStatus.SCHEDULED
+        and session.status is not SessionStatus.CANCELLED  # None: new, not flushed yet
         and session.is_scheduled
     ):
         sessions.append(session)

@@ -113,11 +113,11 @@ def save_session(
         if item is not None and item.event_id != event.id:
             raise WrongEvent("track, room or speaker of another event")
     if (starts_at is None) != (ends_at is None):
-        raise InvalidTimes(str(_l("Give both start and end, or neither.")))
+        raise InvalidTimes(_l("Give both start and end, or neither."))
     if starts_at is not None and ends_at <= starts_at:
-        raise InvalidTimes(str(_l("The session must end after it starts.")))
+        raise InvalidTimes(_l("The session must end after it starts."))
     if seat_capacity is not None and seat_capacity < 1:
-        raise ProgrammeError(str(_l("Seats must be at least 1.")), field="seat_capacity")
+        raise ProgrammeError(_l("Seats must be at least 1."), field="seat_capacity")
     before = _snapshot(session) if session.id is not None else None
     session.event = event
     session.title = title.strip()
@@ -144,7 +144,7 @@ def reschedule_session(
 ) -> list[Conflict]:
     """Move a session to another time and/or room (the agenda grid's move form)."""
     if ends_at <= starts_at:
-        raise InvalidTimes(str(_l("The session must end after it starts.")))
+        raise InvalidTimes(_l("The session must end after it starts."))
     if room is not None and room.event_id != session.event_id:
         raise WrongEvent("room of another event")
     before = _snapshot(session)
@@ -157,7 +157,7 @@ def reschedule_session(
 def cancel_session(session: Session) -> int:
     """Cancel a session (it stays in the programme, marked); returns how many were told."""
     if session.status is SessionStatus.CANCELLED:
-        raise AlreadyCancelled(str(_l("The session is already cancelled.")))
+        raise AlreadyCancelled(_l("The session is already cancelled."))
     session.status = SessionStatus.CANCELLED
     session.sequence += 1
     session.updated_at = utcnow()
@@ -192,7 +192,7 @@ def _finish(session: Session, event: Event, before: dict | None,
     conflicts = find_conflicts(event, session)
     if conflicts and not confirm_conflicts:
         raise UnconfirmedConflicts(
-            str(_l("The session is in conflict; confirm to save anyway.")), conflicts=conflicts
+            _l("The session is in conflict; confirm to save anyway."), conflicts=conflicts
         )
     if before is not None:
         moved = (before["starts_at"], before["ends_at"]) != (session.starts_at, session.ends_at)

@@ -116,13 +116,13 @@ def book_seat(session: Session, registration: Registration,
         or not session.is_scheduled
         or session.event_id != registration.event_id
     ):
-        raise NotBookable(str(_l("This session takes no bookings.")))
+        raise NotBookable(_l("This session takes no bookings."))
     if session.starts_at <= now:
-        raise SessionOver(str(_l("This session has already started.")))
+        raise SessionOver(_l("This session has already started."))
     if registration.state is not RegistrationState.CONFIRMED:
-        raise NotConfirmed(str(_l("Only confirmed registrations can book seats.")))
+        raise NotConfirmed(_l("Only confirmed registrations can book seats."))
     if _booking(session, registration) is not None:
-        raise AlreadyBooked(str(_l("You already have a seat in this workshop.")))
+        raise AlreadyBooked(_l("You already have a seat in this workshop."))
     other = db.session.execute(
         db.select(Session)
         .join(SeatBooking, SeatBooking.session_id == Session.id)
@@ -136,11 +136,11 @@ def book_seat(session: Session, registration: Registration,
     ).scalar_one_or_none()
     if other is not None:
         raise OverlappingBooking(
-            str(_l("You have a seat in “%(title)s” at the same time.", title=other.title)),
+            _l("You have a seat in “%(title)s” at the same time.", title=other.title),
             session_id=other.id,
         )
     if booked_count(session) >= session.seat_capacity:
-        raise NoSeatsLeft(str(_l("This workshop is full.")))
+        raise NoSeatsLeft(_l("This workshop is full."))
     booking = SeatBooking(session_id=session.id, registration_id=registration.id)
     db.session.add(booking)
     db.session.flush()
@@ -151,7 +151,7 @@ def cancel_booking(session: Session, registration: Registration) -> None:
     """Give the seat back; the caller commits."""
     booking = _booking(session, registration)
     if booking is None:
-        raise NotBooked(str(_l("You have no seat in this workshop.")))
+        raise NotBooked(_l("You have no seat in this workshop."))
     db.session.delete(booking)
     db.session.flush()
 
