@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import icalendar
-from flask import current_app, url_for
+from flask import current_app
 from lxml import etree
 
 from conference.models import Event, Session
 from conference.models.types import utcnow
+from conference.services.urls import absolute_url
 
 #: Namespace for the frab ``guid`` of a session (uuid5 of its UID).
 GUID_NAMESPACE = uuid.UUID("6f1d7e3a-1c55-4b51-9a53-1f0e0c1a5a10")
@@ -34,9 +35,7 @@ def session_uid(session: Session) -> str:
 
 
 def session_url(session: Session) -> str:
-    return current_app.config["BASE_URL"] + url_for(
-        "agenda.session_page", slug=session.event.slug, session_id=session.id, _external=False
-    )
+    return absolute_url("agenda.session_page", slug=session.event.slug, session_id=session.id)
 
 
 def _location(session: Session) -> str:
@@ -166,10 +165,11 @@ def schedule_xml(event: Event, sessions: Iterable[Session], version: str = "") -
         day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         day_el = _sub(root, "day", index=index, date=day.isoformat(),
                       start=day_start.isoformat(), end=day_end.isoformat())
-        rooms: dict[str, list[Session]] = {}
+        rooms: dict[tuple, list[Session]] = {}
         for s in by_day.get(day, []):
-            rooms.setdefault(s.room.name if s.room else "", []).append(s)
-        for room_name, room_sessions in rooms.items():
+            key = (0, s.room.position, s.room.name) if s.room else (1, 0, "")
+            rooms.setdefault(key, []).append(s)
+        for (_, _, room_name), room_sessions in sorted(rooms.items()):
             room_el = _sub(day_el, "room", name=room_name)
             for s in sorted(room_sessions, key=lambda x: x.starts_at):
                 _frab_event(room_el, s, tz)

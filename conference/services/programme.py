@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from conference.extensions import db
@@ -32,6 +31,7 @@ from conference.models.types import utcnow
 from conference.services import DomainError
 from conference.services.conflicts import Conflict, find_conflicts
 from conference.services.mail import enqueue_mail
+from conference.services.urls import absolute_url
 
 #: Registrations in these states hear about changes to sessions they follow.
 NOTIFIED_STATES = (RegistrationState.CONFIRMED, RegistrationState.PENDING)
@@ -240,13 +240,10 @@ def notify_followers(session: Session, *, change: str, old_starts_at=None, old_e
                      old_room: Room | None = None) -> int:
     """Queue a ``session_changed`` email to every follower; returns how many were queued."""
     event = session.event
-    base_url = current_app.config["BASE_URL"]
     count = 0
     for registration in followers(session):
-        link = base_url + url_for(
-            "agenda.attendee_session", slug=event.slug, token=registration.token,
-            session_id=session.id, _external=False,
-        )
+        link = absolute_url("agenda.attendee_session", slug=event.slug,
+                            token=registration.token, session_id=session.id)
         booked = db.session.execute(
             db.select(SeatBooking.id).where(
                 SeatBooking.session_id == session.id,
