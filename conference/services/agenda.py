@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from conference.extensions import db
 from conference.models import (
@@ -45,6 +46,8 @@ def listed_sessions(event: Event) -> list[Session]:
                 Session.ends_at.is_not(None),
             )
             .order_by(Session.starts_at, Room.position, Room.name, Session.id)
+            .options(selectinload(Session.speakers), selectinload(Session.track),
+                     selectinload(Session.room))
         ).scalars()
     )
 

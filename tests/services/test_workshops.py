@@ -214,3 +214,62 @@ def test_without_the_row_lock_parallel_bookings_oversell(app, workshop, make_reg
     assert results.count("booked") > 2
     db.session.expire_all()
     assert db.session.execute(db.select(db.func.count(SeatBooking.id))).scalar_one() > 2
+
+
+def _book_two_overlapping_at_once(app, monkeypatch, registration_id: int,
+                                  session_ids: list[int]) -> list[str]:
+    real_booking = workshops._booking
+
+    def slow_booking(session, registration):
+        value = real_booking(session, registration)
+        time.sleep(0.2)
+        return value
+
+    monkeypatch.setattr(workshops, "_booking", slow_booking)
+    barrier = threading.Barrier(len(session_ids))
+    results: list[str] = []
+
+    def attempt(session_id: int):
+        with app.app_context():
+            session = db.session.get(Session, session_id)
+            registration = db.session.get(Registration, registration_id)
+            barrier.wait()
+            try:
+                book_seat(session, registration, now=BEFORE)
+                db.session.commit()
+                results.append("booked")
+            except OverlappingBooking:
+                db.session.rollback()
+                results.append("overlap")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(sid,)) for sid in session_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(results)
+
+
+@pytest.mark.postgres_only
+def test_one_attendee_booking_two_overlapping_workshops_at_once_gets_one(
+        app, workshop, make_registration, monkeypatch):
+    first = workshop(start="10:00", end="12:00")
+    second = workshop(event=first.event, start="11:00", end="13:00")
+    registration = make_registration(first.event)
+    results = _book_two_overlapping_at_once(app, monkeypatch, registration.id,
+                                            [first.id, second.id])
+    assert results == ["booked", "overlap"]
+
+
+@pytest.mark.postgres_only
+def test_without_the_row_lock_one_attendee_gets_two_overlapping_workshops(
+        app, workshop, make_registration, monkeypatch):
+    app.config["WORKSHOP_SEAT_LOCK"] = False
+    first = workshop(start="10:00", end="12:00")
+    second = workshop(event=first.event, start="11:00", end="13:00")
+    registration = make_registration(first.event)
+    results = _book_two_overlapping_at_once(app, monkeypatch, registration.id,
+                                            [first.id, second.id])
+    assert results == ["booked", "booked"]

@@ -179,3 +179,27 @@ def test_giving_a_seat_back_frees_it(client, programme, make_registration):
     assert "You have a seat." in client.get(base).get_data(as_text=True)
     assert client.post(f"{base}/unbook").status_code == 302
     assert "1 of 1 free" in client.get(base).get_data(as_text=True)
+
+
+def test_an_attendee_stars_from_the_programme_and_returns_to_it(client, programme,
+                                                                make_registration):
+    event, s = programme
+    registration = make_registration(event)
+    listing = f"/e/{event.slug}/r/{registration.token}/programme?type=talk"
+    assert "☆ Star" in client.get(listing).get_data(as_text=True)
+    response = client.post(
+        f"/e/{event.slug}/r/{registration.token}/programme/{s['talk'].id}/star",
+        data={"next": listing})
+    assert response.headers["Location"].endswith(listing)
+    assert "★ Starred" in client.get(listing).get_data(as_text=True)
+
+
+def test_a_next_address_outside_the_attendees_pages_is_ignored(client, programme,
+                                                               make_registration):
+    event, s = programme
+    registration = make_registration(event)
+    response = client.post(
+        f"/e/{event.slug}/r/{registration.token}/programme/{s['talk'].id}/star",
+        data={"next": "https://evil.example/"})
+    assert response.headers["Location"].endswith(
+        f"/r/{registration.token}/programme/{s['talk'].id}")
