@@ -265,8 +265,8 @@ def _edit_session(event: Event, session: Session, is_new: bool):
         _fill_session_form(form, session, event)
     warnings: list[dict] = []
     if form.validate_on_submit():
-        starts_at, ends_at = _times(event, form)
         try:
+            starts_at, ends_at = _times(event, form)
             found = save_session(
                 session,
                 event=event,
@@ -355,9 +355,9 @@ def session_move(event: Event, session_id: int):
             form.day.data = _parse_day(day, event)
     warnings: list[dict] = []
     if form.validate_on_submit():
-        starts_at = local_instant(event, form.day.data, form.start_time.data)
-        ends_at = local_instant(event, form.day.data, form.end_time.data)
         try:
+            starts_at = local_instant(event, form.day.data, form.start_time.data)
+            ends_at = local_instant(event, form.day.data, form.end_time.data)
             reschedule_session(
                 session, starts_at=starts_at, ends_at=ends_at,
                 room=_owned(Room, event, form.room.data) if form.room.data else None,

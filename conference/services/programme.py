@@ -60,8 +60,15 @@ class AlreadyCancelled(ProgrammeError):
 
 
 def local_instant(event: Event, day: dt.date, time: dt.time) -> dt.datetime:
-    """A wall-clock time on ``day`` in the event's timezone, as an aware UTC instant."""
-    return dt.datetime.combine(day, time, tzinfo=event.tz).astimezone(dt.UTC)
+    """A wall-clock time on ``day`` in the event's timezone, as an aware UTC instant.
+
+    A time skipped by the spring clock change (02:30 in Warsaw on the last Sunday of
+    March) does not exist and is refused; an autumn time that occurs twice is the first.
+    """
+    instant = dt.datetime.combine(day, time, tzinfo=event.tz).astimezone(dt.UTC)
+    if instant.astimezone(event.tz).replace(tzinfo=None) != dt.datetime.combine(day, time):
+        raise InvalidTimes(_l("This time does not exist on that day (the clocks change)."))
+    return instant
 
 
 def save_room(room: Room, *, event: Event, name: str, capacity: int | None,

@@ -188,3 +188,15 @@ def test_change_emails_reach_the_smtp_server(followed, smtp_server):
     report = deliver_pending()
     assert report.sent == 2
     assert smtp_server.to("star@example.org")[0]["Subject"].endswith("is cancelled")
+
+
+def test_a_time_skipped_by_the_spring_clock_change_is_refused(make_event):
+    event = make_event()
+    with pytest.raises(InvalidTimes):
+        local_instant(event, dt.date(2026, 3, 29), dt.time(2, 30))
+
+
+def test_a_time_repeated_by_the_autumn_clock_change_is_the_first_one(make_event):
+    event = make_event()
+    assert local_instant(event, dt.date(2026, 10, 25), dt.time(2, 30)) == dt.datetime(
+        2026, 10, 25, 0, 30, tzinfo=dt.UTC)

@@ -180,3 +180,13 @@ def test_the_overview_is_linked_from_event_management(organizer_client):
     client, event = organizer_client
     page = client.get(f"/manage/{event.slug}/").get_data(as_text=True)
     assert f"/manage/{event.slug}/programme/" in page
+
+
+def test_a_nonexistent_local_time_is_a_form_error(organizer_client):
+    client, event = organizer_client
+    response = client.post(f"/manage/{event.slug}/programme/sessions/new",
+                           data=_session_data(day="2026-03-29", start_time="02:15",
+                                              end_time="04:00", seat_capacity=""))
+    assert response.status_code == 200
+    assert "clocks change" in response.get_data(as_text=True)
+    assert _count(Session) == 0
