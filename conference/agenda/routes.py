@@ -28,7 +28,13 @@ from conference.extensions import db
 from conference.links import add_link
 from conference.models import Event, Registration, Room, SeatBooking, Session, SessionType, Track
 from conference.models.types import utcnow
-from conference.security import get_event_or_404, get_public_event_or_404, public, token_access
+from conference.security import (
+    get_event_or_404,
+    get_public_event_or_404,
+    public,
+    token_access,
+    wants_json,
+)
 from conference.services import DomainError
 from conference.services.agenda import (
     feed_for,
@@ -279,12 +285,12 @@ def _attendee_action(slug: str, token: str, session_id: int, action, done_messag
         action(session, registration)
     except DomainError as error:
         db.session.rollback()
-        if request.accept_mimetypes.best == "application/json":
+        if wants_json():
             return jsonify(status="error", reason=error.code, message=str(error.message)), 409
         flash(str(error.message), "error")
         return _back(event, registration, session)
     db.session.commit()
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(status="ok")
     flash(done_message, "success")
     return _back(event, registration, session)
