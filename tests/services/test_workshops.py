@@ -118,6 +118,16 @@ def test_cancelling_a_booking_frees_the_seat(workshop, make_registration):
     book_seat(session, make_registration(session.event), now=BEFORE)
 
 
+def test_releasing_a_registrations_bookings_frees_all_its_seats(workshop, make_registration):
+    first = workshop(seats=1, start="09:00", end="10:00")
+    second = workshop(event=first.event, seats=1, start="10:00", end="11:00")
+    registration = make_registration(first.event)
+    book_seat(first, registration, now=BEFORE)
+    book_seat(second, registration, now=BEFORE)
+    assert workshops.release_bookings(registration) == 2
+    assert (remaining_seats(first), remaining_seats(second)) == (1, 1)
+
+
 def test_cancelling_without_a_booking_is_refused(workshop, make_registration):
     session = workshop()
     with pytest.raises(NotBooked):
