@@ -2,6 +2,7 @@
 
 from conference.models.accounts import Role, User
 from conference.models.agenda import (
+    AgendaFeed,
     Room,
     SeatBooking,
     Session,
@@ -26,6 +27,7 @@ from conference.models.registrations import (
 from conference.models.speakers import Speaker, SpeakerUnavailability
 
 __all__ = [
+    "AgendaFeed",
     "Answer",
     "BadgeRole",
     "CheckinRule",

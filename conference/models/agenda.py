@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.extensions import db
 from conference.models.events import Event
+from conference.models.registrations import new_token
 from conference.models.types import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ class Session(db.Model):
     status: Mapped[SessionStatus] = mapped_column(
         enum_column(SessionStatus), default=SessionStatus.SCHEDULED
     )
+    #: iCalendar SEQUENCE: raised on every change of time, room or status, so calendar
+    #: apps replace their copy of the entry.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -102,6 +106,26 @@ class Session(db.Model):
     @property
     def needs_booking(self) -> bool:
         return self.seat_capacity is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is SessionStatus.CANCELLED
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Placed in time (start and end set)."""
+        return self.starts_at is not None and self.ends_at is not None
+
+    @property
+    def is_listed(self) -> bool:
+        """Shown in the public programme and its exports (cancelled ones stay, marked)."""
+        return self.is_public and self.is_scheduled
+
+    def overlaps(self, other: Session) -> bool:
+        """Both scheduled and their times intersect (touching ends do not overlap)."""
+        if not (self.is_scheduled and other.is_scheduled):
+            return False
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
 
 class SeatBooking(db.Model):
@@ -132,3 +156,23 @@ class StarredSession(db.Model):
         sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session] = relationship()
+    registration: Mapped[Registration] = relationship()
+
+
+class AgendaFeed(db.Model):
+    """The secret of an attendee's personal iCal feed of starred sessions.
+
+    Separate from ``Registration.token``: the feed URL is handed to calendar services,
+    and leaking it must not open the attendee's private registration page.
+    """
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Secret in the feed URL (192 bits).
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship()

@@ -43,7 +43,7 @@ NOT_EVENT_SCOPED = {"manage.event_new"}
 
 
 @pytest.fixture
-def world(make_event, make_user, make_registration):
+def world(make_event, make_user, make_registration, agenda_world):
     """One of every kind of object a URL can name."""
     event = make_event(slug="access-test")
     other_event = make_event(slug="other-event")
@@ -54,7 +54,8 @@ def world(make_event, make_user, make_registration):
         "other_organizer": make_user(Role.ORGANIZER, events=[other_event]),
     }
     registration = make_registration(event)
-    return {"event": event, "users": users, "registration": registration}
+    return {"event": event, "users": users, "registration": registration,
+            **agenda_world(event, registration)}
 
 
 def url_values(world) -> dict[str, object]:
@@ -64,6 +65,7 @@ def url_values(world) -> dict[str, object]:
         "token": world["registration"].token,
         "registration_id": world["registration"].id,
         "filename": "css/site.css",
+        **{name: world[name] for name in ("session_id", "room_id", "track_id", "feed_token")},
     }
 
 

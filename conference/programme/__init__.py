@@ -1,0 +1,5 @@
+"""The organizers' programme back office."""
+
+from conference.programme.routes import bp
+
+__all__ = ["bp"]
