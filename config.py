@@ -66,6 +66,8 @@ def load_config() -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Europe/Warsaw"),
         "LANGUAGES": ["en", "pl"],
+        #: Catalogues: conference/translations/<lang>/LC_MESSAGES/messages.po (`make messages`).
+        "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "conference" / "translations"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),

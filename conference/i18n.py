@@ -7,19 +7,24 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 #: Names of the languages offered in the header switch, in their own language.
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
+#: Cookie remembering the header switch's choice beyond the browser session.
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
     """The language chosen in the header switch, else the browser's preference."""
+    if not has_request_context():  # CLI and workers: emails force their own locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
+    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in languages:
+            return chosen
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
