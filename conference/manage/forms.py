@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
+    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -50,8 +51,10 @@ class EventForm(FlaskForm):
             Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lower-case letters, digits and -.")),
         ],
     )
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: a date that does not parse gets "Not a valid date
+    # value", not a misleading "This field is required".
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     timezone = StringField(_l("Timezone"), default="Europe/Warsaw",
                            validators=[DataRequired(), Length(max=64)])
     venue_name = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
