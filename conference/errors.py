@@ -43,7 +43,8 @@ def handle_http_error(error: HTTPException):
         return jsonify(status="error", reason=_reason(error)), code
     template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
     try:
-        return render_template(template, error=error, code=code), code
+        return render_template(template, error=error, code=code,
+                               csrf_failed=isinstance(error, CSRFError)), code
     except Exception:
         if code < 500:
             raise

@@ -50,8 +50,13 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def _load_user(session_id: str) -> User | None:
+    """The user of a session, unless deactivated or their password changed since."""
+    user_id, _, marker = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or not secrets_equal(marker, user.session_marker):
+        return None
+    return user
 
 
 def wants_json() -> bool:

@@ -76,6 +76,8 @@ def password():
             form.new_password.errors.append(error.message)
         else:
             db.session.commit()
+            # Other sessions end with the old password; this one continues.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("manage.index"))
     return render_template("auth/password.html", form=form)

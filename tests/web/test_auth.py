@@ -148,3 +148,26 @@ def test_change_password_sets_the_new_password(client, staff):
     db.session.refresh(staff)
     assert staff.check_password("a-brand-new-password")
     assert not staff.check_password(PASSWORD)
+
+
+def test_a_new_password_ends_other_sessions_but_not_this_one(app, client, staff, login):
+    other_device = app.test_client()
+    login(other_device, staff)
+    assert _is_logged_in(other_device)
+    assert _change(client, PASSWORD, "a-brand-new-password").status_code == 302
+    assert _is_logged_in(client)
+    assert not _is_logged_in(other_device)
+
+
+def test_a_deactivated_account_loses_its_open_session(client, staff):
+    assert _is_logged_in(client)
+    staff.active = False
+    db.session.commit()
+    assert not _is_logged_in(client)
+
+
+def test_a_session_from_before_a_password_reset_by_cli_is_ended(app, client, staff):
+    result = app.test_cli_runner().invoke(
+        args=["users", "set-password", staff.email, "--password", "reset-by-admin-1"])
+    assert result.exit_code == 0, result.output
+    assert not _is_logged_in(client)

@@ -25,6 +25,7 @@ def test_a_login_without_the_token_gets_the_400_page(client, make_user):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "Bad request" in response.get_data(as_text=True)
+    assert "This form has expired" in response.get_data(as_text=True)
     assert client.get("/manage/").status_code == 302
 
 
