@@ -159,3 +159,14 @@ def test_the_demo_event_is_published_and_shown(cli, client):
     event = db.session.execute(db.select(Event)).scalar_one()
     html = client.get(f"/e/{event.slug}/").get_data(as_text=True)
     assert "LifeScience Open Space" in html and "ICE Kraków" in html
+
+
+def test_users_deactivate_and_activate(cli, make_user):
+    make_user(Role.DOOR, email="door@example.org")
+    result = cli("users", "deactivate", "Door@example.org")
+    assert result.exit_code == 0, result.output
+    assert not _user("door@example.org").active
+    assert cli("users", "activate", "door@example.org").exit_code == 0
+    assert _user("door@example.org").active
+    result = cli("users", "deactivate", "nobody@example.org")
+    assert result.exit_code == 1 and "no account nobody@example.org" in result.output
