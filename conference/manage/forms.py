@@ -59,7 +59,11 @@ class EventForm(FlaskForm):
                            validators=[DataRequired(), Length(max=64)])
     venue_name = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=300)])
-    description = TextAreaField(_l("About the event"), validators=[Optional(), Length(max=20000)])
+    description = TextAreaField(
+        _l("About the event"),
+        description=_l("Markdown: **bold**, *italic*, [link text](https://...), - lists."),
+        validators=[Optional(), Length(max=20000)],
+    )
     contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(),
                                                                Length(max=254)])
     status = SelectField(
