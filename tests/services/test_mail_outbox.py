@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from conference.extensions import db
 from conference.models import OutboxMessage, OutboxStatus
@@ -215,3 +216,45 @@ def test_the_send_pending_command_delivers_due_messages(app, smtp_server):
     assert result.output.strip() == "sent=2 deferred=0 failed=0"
     assert sorted(m["To"] for m in smtp_server.messages) == ["anna@example.org",
                                                             "other@example.org"]
+
+
+class _RefusingHandler:
+    """An SMTP server that refuses every recipient with the given reply."""
+
+    def __init__(self, reply: str):
+        self.reply = reply
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        return self.reply
+
+
+@pytest.fixture
+def refusing_server(app):
+    controllers = []
+
+    def start(reply: str):
+        port = free_port()
+        controller = Controller(_RefusingHandler(reply), hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        app.config["MAIL_PORT"] = port
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+def test_a_recipient_refused_for_good_fails_at_once(app, refusing_server):
+    refusing_server("550 5.1.1 no such mailbox")
+    message = _queue(recipient="gone@example.org")
+    assert deliver_pending(now=NOW).failed == 1
+    failed = _reload(message)
+    assert failed.status is OutboxStatus.FAILED and failed.attempts == 1
+    assert "no such mailbox" in failed.last_error
+
+
+def test_a_recipient_refused_for_now_is_retried(app, refusing_server):
+    refusing_server("450 4.2.1 mailbox busy, try later")
+    message = _queue(recipient="busy@example.org")
+    assert deliver_pending(now=NOW).deferred == 1
+    assert _reload(message).status is OutboxStatus.PENDING
