@@ -3,8 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := conference:create_app
+# Translations: conference/translations/<lang>/LC_MESSAGES/messages.po, English is the source.
+TRANSLATIONS := conference/translations
+LANGS ?= pl
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test lint install migrate demo worker clean
+.PHONY: run test lint install migrate demo worker clean messages translations
 
 # (Re)install when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -13,7 +17,28 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
+
+## Compile the catalogues (.po -> .mo) that exist; Flask-Babel reads the .mo files.
+translations: $(PO_FILES:.po=.mo)
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+## Extract every marked string into messages.pot and start or update each language's .po
+messages: $(VENV)/.installed
+	mkdir -p $(TRANSLATIONS)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
+		--project "LifeScience Open Space" --msgid-bugs-address "" \
+		--output-file $(TRANSLATIONS)/messages.pot .
+	for lang in $(LANGS); do \
+		if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+		else \
+			$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+		fi; \
+	done
+	$(MAKE) translations
 
 migrate: install
 	$(BIN)/flask db upgrade

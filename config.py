@@ -6,6 +6,7 @@ refuses to start without an explicit ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -35,8 +36,11 @@ def _development_secret_key() -> str:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     key_file = INSTANCE_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Created readable by the owner only, never briefly world-readable.
+        with contextlib.suppress(FileExistsError):  # another process was first
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
     return key_file.read_text().strip()
 
 
@@ -66,6 +70,8 @@ def load_config() -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Europe/Warsaw"),
         "LANGUAGES": ["en", "pl"],
+        #: Catalogues: conference/translations/<lang>/LC_MESSAGES/messages.po (`make messages`).
+        "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "conference" / "translations"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),

@@ -81,6 +81,31 @@ def set_password(email, password):
     click.echo("Password changed.")
 
 
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user(email):
+    """Refuse an account's logins and end its sessions (the account is kept)."""
+    _set_active(email, False)
+    click.echo(f"{email} deactivated.")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def activate_user(email):
+    """Let a deactivated account log in again."""
+    _set_active(email, True)
+    click.echo(f"{email} activated.")
+
+
+def _set_active(email: str, active: bool) -> None:
+    user = db.session.execute(
+        db.select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    user.active = active
+    db.session.commit()
+
+
 @mail_cli.command("send-pending")
 def send_pending():
     """Deliver every due message once."""

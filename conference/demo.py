@@ -66,8 +66,13 @@ def demo_start(today: dt.date | None = None) -> dt.date:
 
 def _event() -> Event:
     starts_on = demo_start()
+    slug = f"lsos-{starts_on.year}"
+    taken = set(db.session.execute(db.select(Event.slug).where(Event.slug.startswith(slug)))
+                .scalars())
+    # `flask demo --force` on a database that has the demo already: a second copy.
+    slug = next(s for n in range(1, 1000) if (s := slug if n == 1 else f"{slug}-{n}") not in taken)
     event = Event(
-        slug=f"lsos-{starts_on.year}",
+        slug=slug,
         name=f"LifeScience Open Space {starts_on.year}",
         starts_on=starts_on,
         ends_on=starts_on + dt.timedelta(days=1),

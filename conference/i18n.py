@@ -12,16 +12,22 @@ from flask_babel import Babel, get_locale
 
 #: Names of the languages offered in the header switch, in their own language.
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
+#: Cookie remembering the header switch's choice beyond the browser session.
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+#: Formatting conventions per language: English pages use British ones (24-hour clock,
+#: day before month), as the conference's European audience expects.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def select_locale() -> str:
     """The language chosen in the header switch, else the browser's preference."""
-    languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI, mail worker, services called from tests
+    if not has_request_context():  # CLI and workers: emails force their own locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
+    languages = current_app.config["LANGUAGES"]
+    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in languages:
+            return chosen
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
@@ -37,17 +43,23 @@ def _zone(tz: ZoneInfo | str | None) -> ZoneInfo:
     return ZoneInfo(str(tz))
 
 
+def format_locale() -> str:
+    """The locale whose conventions format dates, times and numbers on this page."""
+    language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return FORMAT_LOCALES.get(language, language)
+
+
 def format_local_datetime(value: dt.datetime | None, tz=None, fmt: str = "medium") -> str:
     """An instant shown in ``tz`` (an Event, a ZoneInfo or a name) for the current locale."""
     if value is None:
         return ""
-    return babel_dates.format_datetime(value, fmt, tzinfo=_zone(tz), locale=get_locale())
+    return babel_dates.format_datetime(value, fmt, tzinfo=_zone(tz), locale=format_locale())
 
 
 def format_local_time(value: dt.datetime | None, tz=None, fmt: str = "short") -> str:
     if value is None:
         return ""
-    return babel_dates.format_time(value, fmt, tzinfo=_zone(tz), locale=get_locale())
+    return babel_dates.format_time(value, fmt, tzinfo=_zone(tz), locale=format_locale())
 
 
 def format_local_date(value: dt.date | dt.datetime | None, tz=None, fmt: str = "medium") -> str:
@@ -55,22 +67,22 @@ def format_local_date(value: dt.date | dt.datetime | None, tz=None, fmt: str = "
         return ""
     if isinstance(value, dt.datetime):
         value = value.astimezone(_zone(tz)).date()
-    return babel_dates.format_date(value, fmt, locale=get_locale())
+    return babel_dates.format_date(value, fmt, locale=format_locale())
 
 
 def format_date_range(start: dt.date, end: dt.date) -> str:
     """``12–13 May 2026`` in the current locale."""
     if start == end:
-        return babel_dates.format_date(start, "long", locale=get_locale())
-    return babel_dates.format_interval(start, end, "yMMMd", locale=get_locale())
+        return babel_dates.format_date(start, "long", locale=format_locale())
+    return babel_dates.format_interval(start, end, "yMMMMd", locale=format_locale())
 
 
 def format_number(value) -> str:
-    return babel_numbers.format_decimal(value, locale=get_locale())
+    return babel_numbers.format_decimal(value, locale=format_locale())
 
 
 def format_money(amount, currency: str) -> str:
-    return babel_numbers.format_currency(amount, currency, locale=get_locale())
+    return babel_numbers.format_currency(amount, currency, locale=format_locale())
 
 
 def init_app(app: Flask, babel: Babel) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hmac
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -49,8 +50,13 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def _load_user(session_id: str) -> User | None:
+    """The user of a session, unless deactivated or their password changed since."""
+    user_id, _, marker = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or not secrets_equal(marker, user.session_marker):
+        return None
+    return user
 
 
 def wants_json() -> bool:
@@ -186,6 +192,20 @@ def get_public_event_or_404(slug: str) -> Event:
     ):
         abort(404)
     return event
+
+
+def is_local_path(target: str | None) -> bool:
+    """True for a path on this site (``/manage/``), never for another site.
+
+    Browsers read a backslash as ``/`` and drop tabs and newlines, so ``/\\evil.example``
+    or ``/<tab>/evil.example`` would leave the site: both are refused, like ``//host``.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def secrets_equal(given: str | None, expected: str | None) -> bool:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from conference.auth.forms import ChangePasswordForm, LoginForm
 from conference.extensions import db, limiter
-from conference.security import login_required, public
+from conference.security import is_local_path, login_required, public
 from conference.services.accounts import (
     AccountError,
     InvalidCredentials,
@@ -25,17 +23,20 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_email() -> str:
+    """The address being tried: a second limit per account stops guessing spread over
+    many client addresses (the first limit is per client address)."""
+    return "login:" + request.form.get("email", "").strip().lower()[:254]
+
+
 def _safe_next(target: str | None) -> str:
     """Only local paths; never redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("manage.index")
+    return target if is_local_path(target) else url_for("manage.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email)
 @public
 def login():
     if current_user.is_authenticated:
@@ -75,6 +76,8 @@ def password():
             form.new_password.errors.append(error.message)
         else:
             db.session.commit()
+            # Other sessions end with the old password; this one continues.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("manage.index"))
     return render_template("auth/password.html", form=form)

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
+    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -50,13 +51,19 @@ class EventForm(FlaskForm):
             Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lower-case letters, digits and -.")),
         ],
     )
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: a date that does not parse gets "Not a valid date
+    # value", not a misleading "This field is required".
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     timezone = StringField(_l("Timezone"), default="Europe/Warsaw",
                            validators=[DataRequired(), Length(max=64)])
     venue_name = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=300)])
-    description = TextAreaField(_l("About the event"), validators=[Optional(), Length(max=20000)])
+    description = TextAreaField(
+        _l("About the event"),
+        description=_l("Markdown: **bold**, *italic*, [link text](https://...), - lists."),
+        validators=[Optional(), Length(max=20000)],
+    )
     contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(),
                                                                Length(max=254)])
     status = SelectField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -48,6 +49,15 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    @property
+    def session_marker(self) -> str:
+        """Changes with the password, so a new password ends every other session."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """What the session cookie stores: ``<id>:<session_marker>``."""
+        return f"{self.id}:{self.session_marker}"
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urllib.parse import quote_plus
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -16,9 +17,10 @@ from flask import (
 )
 
 from conference.extensions import db
+from conference.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_AGE
 from conference.models import Event, EventStatus
 from conference.models.types import utcnow
-from conference.security import get_public_event_or_404, public
+from conference.security import get_public_event_or_404, is_local_path, public
 
 bp = Blueprint("public", __name__)
 
@@ -26,10 +28,14 @@ bp = Blueprint("public", __name__)
 @bp.route("/")
 @public
 def home():
-    today = utcnow().date()
+    today = utcnow().astimezone(ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])).date()
+    # Closed events are still upcoming (only their registration is closed).
     upcoming = db.session.execute(
         db.select(Event)
-        .where(Event.status == EventStatus.PUBLISHED, Event.ends_on >= today)
+        .where(
+            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CLOSED]),
+            Event.ends_on >= today,
+        )
         .order_by(Event.starts_on)
     ).scalars().all()
     past = db.session.execute(
@@ -64,6 +70,10 @@ def set_language():
         abort(400)
     session["lang"] = lang
     target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    return redirect(target)
+    response = redirect(target if is_local_path(target) else url_for("public.home"))
+    # Also kept in a long-lived cookie: the choice survives closing the browser.
+    response.set_cookie(
+        LANGUAGE_COOKIE, lang, max_age=LANGUAGE_COOKIE_AGE, httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response

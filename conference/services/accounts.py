@@ -6,6 +6,7 @@ import functools
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,11 +17,12 @@ from conference.services import DomainError
 
 MIN_PASSWORD_LENGTH = 10
 
+
 @functools.cache
-def _dummy_hash() -> str:
-    """A real hash to check against when the address is unknown, so a wrong address and a
-    wrong password take the same time."""
-    return generate_password_hash(secrets.token_hex(16))
+def _dummy_hash(method: str) -> str:
+    """A real hash (made like the users' hashes) to check when the address is unknown, so a
+    wrong address and a wrong password take the same time."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 class AccountError(DomainError):
@@ -81,7 +83,7 @@ def authenticate(email: str, password: str) -> User:
         db.select(User).filter_by(email=email.strip().lower())
     ).scalar_one_or_none()
     if user is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         raise InvalidCredentials()
     if not user.check_password(password) or not user.active:
         raise InvalidCredentials()

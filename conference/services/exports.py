@@ -19,7 +19,7 @@ from lxml import etree
 
 from conference.models import Event, Session
 from conference.models.types import utcnow
-from conference.services.urls import absolute_url
+from conference.urls import absolute_url
 
 #: Namespace for the frab ``guid`` of a session (uuid5 of its UID).
 GUID_NAMESPACE = uuid.UUID("6f1d7e3a-1c55-4b51-9a53-1f0e0c1a5a10")

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
+from sqlalchemy.exc import SQLAlchemyError
 
-from conference.extensions import db, mail
+from conference.extensions import db
 from conference.models import Event, OutboxMessage, OutboxStatus
 from conference.models.types import utcnow
 
@@ -52,7 +53,8 @@ def enqueue_mail(
         context = {"event": event, **context}
         body_text = render_template(f"email/{template}.txt", **context)
         body_html = render_template(f"email/{template}.html", **context)
-        subject_text = str(subject)
+        # A line break in a header would let text from the data add headers: flatten it.
+        subject_text = " ".join(str(subject).split())
     message = OutboxMessage(
         event_id=event.id if event is not None else None,
         kind=kind,
@@ -119,8 +121,43 @@ def _build(message: OutboxMessage) -> Message:
     return msg
 
 
+def _connect() -> smtplib.SMTP:
+    """An SMTP connection with a timeout (Flask-Mail's has none, so a hung server would
+    stall the worker for ever)."""
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    connection = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"],
+                            timeout=config["MAIL_TIMEOUT"])
+    try:
+        if config["MAIL_USE_TLS"]:
+            connection.starttls()
+        if config["MAIL_USERNAME"]:
+            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    except BaseException:
+        _close(connection)
+        raise
+    return connection
+
+
+def _send(connection: smtplib.SMTP, message: OutboxMessage) -> None:
+    msg = _build(message)
+    connection.sendmail(msg.sender, [message.recipient], msg.as_bytes())
+
+
+def _is_permanent(error: Exception) -> bool:
+    """The server refused this message for good (5xx for every recipient): no retries."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500 and \
+        isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError)
+
+
 def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> DeliveryReport:
-    """Send due messages once; failures are rescheduled with back-off, then marked failed."""
+    """Send due messages once; failures are rescheduled with back-off, then marked failed.
+
+    When the SMTP server cannot be reached, the batch stops after the first message (the
+    others stay due, untouched) instead of waiting for a timeout per message.
+    """
     now = now or utcnow()
     report = DeliveryReport()
     due_ids = (
@@ -145,14 +182,16 @@ def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> Deliver
             if not _claim(message_id, now):
                 continue  # another worker has it
             message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            stage = "connect"
             try:
                 if connection is None:
-                    connection = mail.connect().__enter__()
-                connection.send(_build(message))
-            except (TimeoutError, smtplib.SMTPException, OSError) as error:
+                    connection = _connect()
+                stage = "send"
+                _send(connection, message)
+            except Exception as error:  # any failure is recorded and retried
                 connection = _close(connection)
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                if message.attempts >= max_attempts:
+                if message.attempts >= max_attempts or _is_permanent(error):
                     message.status = OutboxStatus.FAILED
                     report.failed += 1
                 else:
@@ -160,6 +199,8 @@ def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> Deliver
                     report.deferred += 1
                 db.session.commit()
                 log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)
+                if stage == "connect":
+                    break
                 continue
             message.status = OutboxStatus.SENT
             message.sent_at = utcnow()
@@ -174,17 +215,25 @@ def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> Deliver
 def _close(connection):
     if connection is not None:
         with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.__exit__(None, None, None)
+            connection.quit()
+        with contextlib.suppress(OSError):
+            connection.close()
     return None
 
 
 def run_worker(interval: float = 5.0, once: bool = False) -> None:
     """Deliver due messages forever, sleeping ``interval`` seconds when idle."""
     while True:
-        report = deliver_pending()
-        if report.sent or report.deferred or report.failed:
-            log.info("mail worker: sent=%d deferred=%d failed=%d",
-                     report.sent, report.deferred, report.failed)
+        try:
+            report = deliver_pending()
+        except SQLAlchemyError:
+            # The database restarted or the network blinked: keep the worker alive.
+            log.exception("mail worker: database error; retrying in %s s", interval)
+            db.session.rollback()
+        else:
+            if report.sent or report.deferred or report.failed:
+                log.info("mail worker: sent=%d deferred=%d failed=%d",
+                         report.sent, report.deferred, report.failed)
         if once:
             return
         db.session.remove()

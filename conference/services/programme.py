@@ -31,7 +31,7 @@ from conference.models.types import utcnow
 from conference.services import DomainError
 from conference.services.conflicts import Conflict, find_conflicts
 from conference.services.mail import enqueue_mail
-from conference.services.urls import absolute_url
+from conference.urls import absolute_url
 
 #: Registrations in these states hear about changes to sessions they follow.
 NOTIFIED_STATES = (RegistrationState.CONFIRMED, RegistrationState.PENDING)

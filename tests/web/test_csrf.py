@@ -1,0 +1,46 @@
+"""With CSRF protection on (as in production), a form posted without its token is refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conference.models import Role
+from tests.fixtures.core import PASSWORD
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+def _token(client, path) -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_a_login_without_the_token_gets_the_400_page(client, make_user):
+    user = make_user(Role.ORGANIZER)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Bad request" in response.get_data(as_text=True)
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert client.get("/manage/").status_code == 302
+
+
+def test_a_login_with_the_token_works(client, make_user):
+    user = make_user(Role.ORGANIZER)
+    token = _token(client, "/login")
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302
+    assert client.get("/manage/").status_code == 200
+
+
+def test_logout_and_language_switch_need_the_token(client, make_user):
+    assert client.post("/lang", data={"lang": "pl", "next": "/"}).status_code == 400
+    assert client.post("/logout").status_code == 400
+    token = _token(client, "/")
+    assert client.post("/lang", data={"lang": "pl", "next": "/",
+                                      "csrf_token": token}).status_code == 302

@@ -1,0 +1,63 @@
+"""Every page of the app, opened by its organizer: each POST form carries a CSRF token, and
+no page has inline script, inline event handlers or style attributes (the CSP forbids them).
+
+Uses the `world` and URL values of the route-access test, so new feature pages are covered
+as soon as they are registered.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.test_access import _build_url, _routes, url_values
+from tests.web.test_access import world as world  # noqa: F401 - the shared fixture
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "WTF_CSRF_ENABLED": True}  # forms render their tokens
+
+
+def _pages(app, world):
+    client = app.test_client()
+    with client.session_transaction() as session:  # the login form needs a token now
+        session["_user_id"] = world["users"]["organizer"].get_id()
+        session["_fresh"] = True
+    values = url_values(world)
+    for rule in _routes(app):
+        if "GET" not in rule.methods:
+            continue
+        url = _build_url(rule, values)
+        response = client.get(url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            yield url, response.get_data(as_text=True)
+
+
+def test_every_post_form_carries_a_csrf_token(app, world):
+    missing = []
+    checked = 0
+    for url, html in _pages(app, world):
+        for attributes, body in FORM.findall(html):
+            if re.search(r'method\s*=\s*"?post', attributes, re.I):
+                checked += 1
+                if 'name="csrf_token"' not in body:
+                    missing.append(url)
+    assert checked > 0
+    assert not missing, f"POST forms without csrf_token on: {sorted(set(missing))}"
+
+
+def test_no_page_has_inline_script_or_style(app, world):
+    offenders = []
+    for url, html in _pages(app, world):
+        if re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html, re.I):
+            offenders.append(f"{url}: inline <script>")
+        if INLINE_HANDLER.search(html):
+            offenders.append(f"{url}: inline event handler")
+        if re.search(r"<[^>]+\sstyle\s*=", html, re.I) or "<style" in html.lower():
+            offenders.append(f"{url}: style attribute or element")
+    assert not offenders, "\n".join(offenders)
