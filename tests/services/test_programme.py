@@ -129,7 +129,7 @@ def test_moving_a_published_session_emails_every_follower(followed):
     assert all(m.kind == "session.moved" for m in messages)
     star = next(m for m in messages if m.recipient == "star@example.org")
     assert "Organoids" in star.subject
-    assert "2:00\u202fPM" in star.body_text and "10:00\u202fAM" in star.body_text
+    assert "14:00–15:00" in star.body_text and "10:00–11:00" in star.body_text
     assert f"/programme/{session.id}" in star.body_text
 
 
