@@ -136,12 +136,10 @@ def app(app_config):
 def _wipe(application) -> None:
     tables = db.metadata.sorted_tables
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(table.delete())
+        # DELETE, not TRUNCATE: on a few small tables it is many times faster in PostgreSQL
+        # (TRUNCATE makes new files for every table). Ids keep counting up between tests.
+        for table in reversed(tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture
