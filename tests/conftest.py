@@ -23,6 +23,7 @@ from conference.extensions import db
 
 pytest_plugins = [
     "tests.fixtures.core",
+    "tests.fixtures.cfp",
     "tests.fixtures.smtp",
 ]
 

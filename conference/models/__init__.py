@@ -23,9 +23,34 @@ from conference.models.registrations import (
     RegistrationState,
     TicketType,
 )
-from conference.models.speakers import Speaker, SpeakerUnavailability
+from conference.models.speakers import (
+    CfpSessionType,
+    CfpSettings,
+    DecisionKind,
+    DecisionTemplate,
+    Proposal,
+    ProposalSpeaker,
+    ProposalState,
+    Review,
+    ReviewCriterion,
+    ReviewerAssignment,
+    ReviewScore,
+    Speaker,
+    SpeakerUnavailability,
+)
 
 __all__ = [
+    "CfpSessionType",
+    "CfpSettings",
+    "DecisionKind",
+    "DecisionTemplate",
+    "Proposal",
+    "ProposalSpeaker",
+    "ProposalState",
+    "Review",
+    "ReviewCriterion",
+    "ReviewScore",
+    "ReviewerAssignment",
     "Answer",
     "BadgeRole",
     "CheckinRule",

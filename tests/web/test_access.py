@@ -36,6 +36,8 @@ EXPECTED_GET = {
 GET_OVERRIDES: dict[str, dict[str, int | str]] = {
     # A logged-in user opening the login page is sent on to the back office.
     "auth.login": {"door": 302, "reviewer": 302, "organizer": 302, "other_organizer": 302},
+    # "Next proposal with fewest reviews" redirects to that proposal (or the list).
+    "review.next_proposal": {"reviewer": 302, "organizer": 302},
 }
 
 #: Organizer-level pages that are not tied to one event: any organizer may open them.
@@ -43,7 +45,7 @@ NOT_EVENT_SCOPED = {"manage.event_new"}
 
 
 @pytest.fixture
-def world(make_event, make_user, make_registration):
+def world(make_event, make_user, make_registration, make_cfp, make_proposal):
     """One of every kind of object a URL can name."""
     event = make_event(slug="access-test")
     other_event = make_event(slug="other-event")
@@ -54,7 +56,31 @@ def world(make_event, make_user, make_registration):
         "other_organizer": make_user(Role.ORGANIZER, events=[other_event]),
     }
     registration = make_registration(event)
-    return {"event": event, "users": users, "registration": registration}
+    world = {"event": event, "users": users, "registration": registration}
+    world.update(_cfp_world(event, users["reviewer"], make_cfp, make_proposal))
+    return world
+
+
+def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
+    """Call for proposals: a proposal, a public speaker with a photo, review objects."""
+    import datetime as dt
+
+    from conference.extensions import db
+    from conference.services import cfp, reviews
+    from conference.services.photos import store_photo
+    from tests.fixtures.cfp import image_bytes
+
+    make_cfp(event)
+    proposal = make_proposal(event)
+    speaker = proposal.submitter
+    speaker.is_invited = True
+    speaker.photo_filename = store_photo(image_bytes())
+    span = cfp.add_unavailability(speaker, dt.datetime(2026, 5, 12, 8, tzinfo=dt.UTC),
+                                  dt.datetime(2026, 5, 12, 9, tzinfo=dt.UTC))
+    assignment = reviews.assign_reviewer(event, reviewer)
+    db.session.commit()
+    return {"proposal": proposal, "speaker": speaker, "span": span, "assignment": assignment,
+            "criterion": reviews.criteria_of(event)[0]}
 
 
 def url_values(world) -> dict[str, object]:
@@ -64,6 +90,14 @@ def url_values(world) -> dict[str, object]:
         "token": world["registration"].token,
         "registration_id": world["registration"].id,
         "filename": "css/site.css",
+        "proposal_token": world["proposal"].token,
+        "speaker_token": world["speaker"].token,
+        "proposal_id": world["proposal"].id,
+        "speaker_id": world["speaker"].id,
+        "span_id": world["span"].id,
+        "assignment_id": world["assignment"].id,
+        "criterion_id": world["criterion"].id,
+        "kind": "accepted",
     }
 
 
