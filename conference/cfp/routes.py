@@ -182,7 +182,7 @@ def _proposal_action(slug: str, token: str, action, done: str):
         action(proposal)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(str(error.message), "error")
     else:
         db.session.commit()
         flash(done, "success")
@@ -266,7 +266,7 @@ def add_unavailability(slug: str, speaker_token: str):
                 form.ends_at.data.replace(tzinfo=tz), form.note.data or "")
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(str(error.message), "error")
         else:
             db.session.commit()
             flash(_("Saved: we will not schedule you then."), "success")
@@ -299,7 +299,7 @@ def confirm_co_speaking(slug: str, speaker_token: str, proposal_id: int):
         cfp_service.confirm_co_speaking(speaker, proposal)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(str(error.message), "error")
     else:
         db.session.commit()
         flash(_("Thank you for confirming."), "success")

@@ -120,18 +120,18 @@ def save_cfp_settings(
     if opens_at.tzinfo is None or closes_at.tzinfo is None:
         raise ValueError("naive datetime")
     if closes_at <= opens_at:
-        raise CfpError(str(_l("The call must close after it opens.")), field="closes_at")
+        raise CfpError(_l("The call must close after it opens."), field="closes_at")
     if not session_types:
-        raise CfpError(str(_l("Offer at least one session type.")), field="session_types")
+        raise CfpError(_l("Offer at least one session type."), field="session_types")
     for minutes in session_types.values():
         if not MIN_DURATION <= minutes <= MAX_DURATION:
-            raise CfpError(str(_l("Durations must be between 5 and 480 minutes.")),
+            raise CfpError(_l("Durations must be between 5 and 480 minutes."),
                            field="session_types")
     tracks = db.session.execute(
         db.select(Track).where(Track.event_id == event.id, Track.id.in_(track_ids))
     ).scalars().all()
     if len(tracks) != len(set(track_ids)):
-        raise InvalidChoice(str(_l("Unknown track.")), field="tracks")
+        raise InvalidChoice(_l("Unknown track."), field="tracks")
     settings = get_cfp_settings(event) or CfpSettings(event_id=event.id)
     settings.opens_at = opens_at
     settings.closes_at = closes_at
@@ -165,22 +165,22 @@ def cfp_is_open(event: Event, now: dt.datetime | None = None) -> bool:
 
 def _require_open(event: Event, now: dt.datetime) -> None:
     if not cfp_is_open(event, now):
-        raise CfpClosed(str(_l("The call for proposals is closed: nothing was saved.")))
+        raise CfpClosed(_l("The call for proposals is closed: nothing was saved."))
 
 
 def _check_fields(event: Event, fields: ProposalFields) -> None:
     if not fields.title.strip():
-        raise CfpError(str(_l("A title is required.")), field="title")
+        raise CfpError(_l("A title is required."), field="title")
     types = {row.session_type for row in offered_session_types(event)}
     if fields.session_type not in types:
-        raise InvalidChoice(str(_l("This session type is not offered.")), field="session_type")
+        raise InvalidChoice(_l("This session type is not offered."), field="session_type")
     tracks = {track.id for track in offered_tracks(event)}
     if fields.track_id is not None and fields.track_id not in tracks:
-        raise InvalidChoice(str(_l("This track is not offered.")), field="track")
+        raise InvalidChoice(_l("This track is not offered."), field="track")
     if tracks and fields.track_id is None:
-        raise InvalidChoice(str(_l("Choose a track.")), field="track")
+        raise InvalidChoice(_l("Choose a track."), field="track")
     if not MIN_DURATION <= fields.duration_minutes <= MAX_DURATION:
-        raise CfpError(str(_l("Durations must be between 5 and 480 minutes.")),
+        raise CfpError(_l("Durations must be between 5 and 480 minutes."),
                        field="duration")
 
 
@@ -207,7 +207,7 @@ def _clean_emails(emails: list[str], own: str) -> list[str]:
         if email and email != own and email not in result:
             result.append(email)
     if len(result) > MAX_CO_SPEAKERS:
-        raise CfpError(str(_l("At most 5 co-speakers.")), field="co_speakers")
+        raise CfpError(_l("At most 5 co-speakers."), field="co_speakers")
     return result
 
 
@@ -252,7 +252,7 @@ def submit_proposal(
     _check_fields(event, fields)
     email = profile.email.strip().lower()
     if not profile.name.strip() or not email:
-        raise CfpError(str(_l("Your name and email are required.")), field="name")
+        raise CfpError(_l("Your name and email are required."), field="name")
     co_emails = _clean_emails(list(co_speaker_emails), email)
     photo_name = store_photo(profile.photo) if profile.photo else None
 
@@ -293,7 +293,7 @@ def invite_co_speaker(
                           name=email.split("@")[0], locale=locale)
         db.session.add(speaker)
     if any(link.speaker is speaker for link in proposal.speaker_links):
-        raise CfpError(str(_l("This person is already a speaker of the proposal.")),
+        raise CfpError(_l("This person is already a speaker of the proposal."),
                        field="co_speakers")
     link = ProposalSpeaker(speaker=speaker, is_submitter=False)
     proposal.speaker_links.append(link)
@@ -316,13 +316,13 @@ def edit_proposal(
     now = now or utcnow()
     _require_open(proposal.event, now)
     if proposal.state not in REVIEWABLE_STATES:
-        raise ProposalLocked(str(_l("This proposal can no longer be changed.")))
+        raise ProposalLocked(_l("This proposal can no longer be changed."))
     _check_fields(proposal.event, fields)
     known = {link.speaker.email for link in proposal.speaker_links}
     new_emails = [e for e in _clean_emails(list(co_speaker_emails), proposal.submitter.email)
                   if e not in known]
     if len(proposal.speaker_links) - 1 + len(new_emails) > MAX_CO_SPEAKERS:
-        raise CfpError(str(_l("At most 5 co-speakers.")), field="co_speakers")
+        raise CfpError(_l("At most 5 co-speakers."), field="co_speakers")
     _apply_fields(proposal, fields)
     proposal.updated_at = now
     for email in new_emails:
@@ -335,7 +335,7 @@ def withdraw_proposal(proposal: Proposal, now: dt.datetime | None = None) -> Pro
     now = now or utcnow()
     _require_open(proposal.event, now)
     if proposal.state not in REVIEWABLE_STATES:
-        raise ProposalLocked(str(_l("This proposal can no longer be withdrawn.")))
+        raise ProposalLocked(_l("This proposal can no longer be withdrawn."))
     proposal.state = ProposalState.WITHDRAWN
     proposal.updated_at = now
     return proposal
@@ -347,7 +347,7 @@ def confirm_co_speaking(
     """A co-speaker confirms taking part in a proposal they were invited to."""
     link = next((x for x in proposal.speaker_links if x.speaker_id == speaker.id), None)
     if link is None:
-        raise CfpError(str(_l("You are not a speaker of this proposal.")))
+        raise CfpError(_l("You are not a speaker of this proposal."))
     if link.confirmed_at is None:
         link.confirmed_at = now or utcnow()
     return link
@@ -384,7 +384,7 @@ def update_speaker_profile(speaker: Speaker, profile: SpeakerProfile, *,
                            remove_photo: bool = False) -> Speaker:
     """A speaker (or an organizer) edits the public profile; the email stays."""
     if not profile.name.strip():
-        raise CfpError(str(_l("A name is required.")), field="name")
+        raise CfpError(_l("A name is required."), field="name")
     photo_name = store_photo(profile.photo) if profile.photo else None
     speaker.name = profile.name.strip()
     speaker.affiliation = profile.affiliation.strip()
@@ -401,9 +401,9 @@ def add_invited_speaker(event: Event, profile: SpeakerProfile) -> Speaker:
     """Organizers add an invited speaker directly (no proposal needed)."""
     email = profile.email.strip().lower()
     if not email:
-        raise CfpError(str(_l("An email is required.")), field="email")
+        raise CfpError(_l("An email is required."), field="email")
     if find_speaker(event, email) is not None:
-        raise CfpError(str(_l("A speaker with this email already exists.")), field="email")
+        raise CfpError(_l("A speaker with this email already exists."), field="email")
     speaker = Speaker(event=event, email=email, name=profile.name.strip(), is_invited=True)
     update_speaker_profile(speaker, profile)
     db.session.add(speaker)
@@ -414,7 +414,7 @@ def add_unavailability(speaker: Speaker, starts_at: dt.datetime, ends_at: dt.dat
                        note: str = "") -> SpeakerUnavailability:
     """A span in which the speaker cannot speak (the programme warns about clashes)."""
     if ends_at <= starts_at:
-        raise UnavailabilityInvalid(str(_l("The end must be after the start.")))
+        raise UnavailabilityInvalid(_l("The end must be after the start."))
     span = SpeakerUnavailability(starts_at=starts_at, ends_at=ends_at, note=note.strip()[:200])
     speaker.unavailability.append(span)
     return span

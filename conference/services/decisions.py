@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask import has_request_context
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
@@ -36,6 +38,8 @@ from conference.services.mail import enqueue_rendered, release_held
 #: Placeholders a decision template may use.
 PLACEHOLDERS = ("speaker_name", "title", "event", "link", "session_type", "track")
 PLACEHOLDER_PATTERN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: Anything in braces, checked when a template is saved (catches ``{name.attr}`` too).
+BRACED_PATTERN = re.compile(r"\{([^{}\n]{1,80})\}")
 #: Outbox kinds of decision emails.
 DECISION_KINDS = ("cfp.accepted", "cfp.rejected")
 
@@ -74,23 +78,25 @@ def get_template(event: Event, kind: DecisionKind) -> DecisionTemplate:
     ).scalar_one_or_none()
     if template is None:
         subject, body = DEFAULT_TEMPLATES[kind]
-        template = DecisionTemplate(event_id=event.id, kind=kind, subject=str(subject),
-                                    body=str(body))
+        locale = str(get_locale()) if has_request_context() else "en"
+        with force_locale(locale):
+            template = DecisionTemplate(event_id=event.id, kind=kind, subject=str(subject),
+                                        body=str(body))
     return template
 
 
 def save_template(event: Event, kind: DecisionKind, subject: str, body: str) -> DecisionTemplate:
     """Store an edited template; unknown placeholders are refused."""
     for text, field in ((subject, "subject"), (body, "body")):
-        unknown = sorted({m for m in PLACEHOLDER_PATTERN.findall(text)} - set(PLACEHOLDERS))
+        unknown = sorted(set(BRACED_PATTERN.findall(text)) - set(PLACEHOLDERS))
         if unknown:
             raise TemplateInvalid(
-                str(_l("Unknown placeholder: %(names)s. Use %(known)s.",
+                _l("Unknown placeholder: %(names)s. Use %(known)s.",
                        names=", ".join(f"{{{n}}}" for n in unknown),
-                       known=", ".join(f"{{{n}}}" for n in PLACEHOLDERS))),
+                       known=", ".join(f"{{{n}}}" for n in PLACEHOLDERS)),
                 field=field)
     if not subject.strip() or not body.strip():
-        raise TemplateInvalid(str(_l("Subject and text are required.")), field="subject")
+        raise TemplateInvalid(_l("Subject and text are required."), field="subject")
     template = get_template(event, kind)
     template.subject = subject.strip()
     template.body = body
@@ -171,7 +177,7 @@ def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) ->
     """The speaker confirms an accepted proposal: it becomes an unscheduled session with its
     (confirmed) speakers, and each of them gets a speaker registration."""
     if proposal.state is not ProposalState.ACCEPTED:
-        raise NotAccepted(str(_l("Only an accepted proposal can be confirmed.")))
+        raise NotAccepted(_l("Only an accepted proposal can be confirmed."))
     now = now or utcnow()
     speakers = [link.speaker for link in proposal.speaker_links
                 if link.is_submitter or link.confirmed_at is not None]
@@ -193,7 +199,7 @@ def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) ->
 def decline_participation(proposal: Proposal, now: dt.datetime | None = None) -> Proposal:
     """The speaker declines an accepted proposal."""
     if proposal.state is not ProposalState.ACCEPTED:
-        raise NotAccepted(str(_l("Only an accepted proposal can be declined.")))
+        raise NotAccepted(_l("Only an accepted proposal can be declined."))
     proposal.state = ProposalState.DECLINED
     proposal.updated_at = now or utcnow()
     return proposal
@@ -209,7 +215,7 @@ def speaker_ticket_type(event: Event) -> TicketType:
     ).scalar_one_or_none()
     if ticket_type is None:
         ticket_type = TicketType(
-            event_id=event.id, name=str(_l("Speaker")), price=0, capacity=None,
+            event_id=event.id, name="Speaker", price=0, capacity=None,
             is_public=False, badge_role=BadgeRole.SPEAKER, counts_toward_event_capacity=False,
             position=1000,
         )

@@ -33,7 +33,7 @@ class PhotoTooLarge(PhotoError):
 
 
 def _refuse() -> PhotoError:
-    return PhotoError(str(_l("This file is not a JPEG, PNG, WebP or GIF image we can read.")))
+    return PhotoError(_l("This file is not a JPEG, PNG, WebP or GIF image we can read."))
 
 
 def photo_folder() -> Path:
@@ -49,7 +49,7 @@ def store_photo(data: bytes) -> str:
     decoded; only pixels are kept, so EXIF (location, camera) and other metadata are gone.
     """
     if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoTooLarge(str(_l("The photo is larger than 5 MB.")))
+        raise PhotoTooLarge(_l("The photo is larger than 5 MB."))
     if not data:
         raise _refuse()
     try:
@@ -60,7 +60,7 @@ def store_photo(data: bytes) -> str:
                     raise _refuse()
                 width, height = probe.size
                 if width * height > MAX_PHOTO_PIXELS:
-                    raise PhotoTooLarge(str(_l("The photo has too many pixels.")))
+                    raise PhotoTooLarge(_l("The photo has too many pixels."))
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
@@ -72,7 +72,7 @@ def store_photo(data: bytes) -> str:
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoTooLarge(str(_l("The photo has too many pixels."))) from error
+        raise PhotoTooLarge(_l("The photo has too many pixels.")) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise _refuse() from error
     name = f"{secrets.token_hex(16)}.jpg"

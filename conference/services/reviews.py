@@ -49,7 +49,7 @@ def criteria_of(event: Event) -> list[ReviewCriterion]:
 def add_criterion(event: Event, name: str, description: str = "") -> ReviewCriterion:
     """A new scoring criterion, placed last."""
     if not name.strip():
-        raise ReviewError(str(_l("A name is required.")), field="name")
+        raise ReviewError(_l("A name is required."), field="name")
     position = len(criteria_of(event))
     criterion = ReviewCriterion(event_id=event.id, name=name.strip(),
                                 description=description.strip(), position=position)
@@ -66,13 +66,13 @@ def assignments_of(event: Event) -> list[ReviewerAssignment]:
 def assign_reviewer(event: Event, user: User, track: Track | None = None) -> ReviewerAssignment:
     """Let a reviewer of the event review all its proposals (``track`` None) or one track's."""
     if user.role is not Role.REVIEWER or not any(e.id == event.id for e in user.events):
-        raise ReviewError(str(_l("Only reviewers on the event's staff can be assigned.")),
+        raise ReviewError(_l("Only reviewers on the event's staff can be assigned."),
                           field="reviewer")
     if track is not None and track.event_id != event.id:
-        raise ReviewError(str(_l("Unknown track.")), field="track")
+        raise ReviewError(_l("Unknown track."), field="track")
     for existing in assignments_of(event):
         if existing.user_id == user.id and existing.track_id == (track.id if track else None):
-            raise ReviewError(str(_l("This reviewer is already assigned.")), field="reviewer")
+            raise ReviewError(_l("This reviewer is already assigned."), field="reviewer")
     assignment = ReviewerAssignment(event_id=event.id, user=user, track=track)
     db.session.add(assignment)
     return assignment
@@ -97,7 +97,7 @@ def may_review(user: User, proposal: Proposal) -> bool:
 
 
 def review_by(proposal: Proposal, user: User) -> Review | None:
-    return next((r for r in proposal.reviews if r.user_id == user.id), None)
+    return next((r for r in proposal.reviews if r.user is user or r.user_id == user.id), None)
 
 
 def submit_review(
@@ -106,16 +106,16 @@ def submit_review(
 ) -> Review:
     """Save (or replace) ``user``'s review: a score 1..5 for every criterion of the event."""
     if proposal.state not in REVIEWABLE_STATES:
-        raise ReviewClosed(str(_l("This proposal is no longer under review.")))
+        raise ReviewClosed(_l("This proposal is no longer under review."))
     if not may_review(user, proposal):
-        raise NotAssigned(str(_l("You are not assigned to this proposal.")))
+        raise NotAssigned(_l("You are not assigned to this proposal."))
     criteria = criteria_of(proposal.event)
     if not criteria:
-        raise ReviewError(str(_l("The organizers have not defined review criteria yet.")))
+        raise ReviewError(_l("The organizers have not defined review criteria yet."))
     for criterion in criteria:
         score = scores.get(criterion.id)
         if not isinstance(score, int) or not 1 <= score <= 5:
-            raise ReviewError(str(_l("Give every criterion a score from 1 to 5.")),
+            raise ReviewError(_l("Give every criterion a score from 1 to 5."),
                               field=f"criterion_{criterion.id}")
     review = review_by(proposal, user)
     if review is None:
