@@ -68,7 +68,10 @@ def _uploaded_photo() -> bytes | None:
     upload = request.files.get("photo")
     if not upload or not upload.filename:
         return None
-    return upload.read(MAX_PHOTO_BYTES + 1)
+    try:
+        return upload.read(MAX_PHOTO_BYTES + 1)
+    finally:
+        upload.close()
 
 
 def _fields(form) -> cfp_service.ProposalFields:
