@@ -350,6 +350,12 @@ def confirm_co_speaking(
         raise CfpError(_l("You are not a speaker of this proposal."))
     if link.confirmed_at is None:
         link.confirmed_at = now or utcnow()
+        if proposal.session is not None and speaker not in proposal.session.speakers:
+            # The proposal is already in the programme: a late co-speaker joins it.
+            from conference.services.decisions import ensure_speaker_registration
+
+            proposal.session.speakers.append(speaker)
+            ensure_speaker_registration(speaker, now=link.confirmed_at)
     return link
 
 

@@ -161,3 +161,15 @@ def test_existing_speaker_ticket_type_is_reused(event, make_proposal, make_ticke
     db.session.commit()
     registration = db.session.execute(db.select(Registration)).scalar_one()
     assert registration.ticket_type_id == ticket_type.id
+
+
+def test_co_speaker_confirming_after_the_session_exists_joins_it(event, make_proposal):
+    proposal = make_proposal(event, co_speakers=["late@example.org"])
+    decisions.decide([proposal], DecisionKind.ACCEPTED)
+    session = decisions.confirm_participation(proposal)
+    assert len(session.speakers) == 1
+    confirm_co_speaking(proposal.speakers[1], proposal)
+    db.session.commit()
+    assert {s.email for s in session.speakers} == {proposal.submitter.email, "late@example.org"}
+    assert db.session.execute(
+        db.select(Registration).filter_by(email="late@example.org")).scalar_one()
