@@ -94,7 +94,7 @@ def settings(event: Event):
             flash(_("Call for proposals saved."), "success")
             return redirect(url_for("cfp_manage.settings", slug=event.slug))
     return render_template("cfp_manage/settings.html", event=event, form=form,
-                           types=PROPOSABLE_TYPES)
+                           types=PROPOSABLE_TYPES), 422 if form.is_submitted() else 200
 
 
 @bp.route("/criteria", methods=["GET", "POST"])
@@ -111,8 +111,9 @@ def criteria(event: Event):
             db.session.commit()
             flash(_("Criterion added."), "success")
             return redirect(url_for("cfp_manage.criteria", slug=event.slug))
+    status = 422 if form.is_submitted() else 200
     return render_template("cfp_manage/criteria.html", event=event, form=form,
-                           criteria=reviews_service.criteria_of(event))
+                           criteria=reviews_service.criteria_of(event)), status
 
 
 @bp.route("/criteria/<int:criterion_id>/delete", methods=["POST"])
@@ -121,7 +122,7 @@ def criterion_delete(event: Event, criterion_id: int):
     criterion = db.session.get(ReviewCriterion, criterion_id)
     if criterion is None or criterion.event_id != event.id:
         abort(404)
-    db.session.delete(criterion)
+    reviews_service.remove_criterion(criterion)
     db.session.commit()
     flash(_("Criterion removed (with its scores)."), "success")
     return redirect(url_for("cfp_manage.criteria", slug=event.slug))
@@ -150,7 +151,7 @@ def reviewers(event: Event):
             return redirect(url_for("cfp_manage.reviewers", slug=event.slug))
     return render_template("cfp_manage/reviewers.html", event=event, form=form,
                            assignments=reviews_service.assignments_of(event),
-                           has_candidates=bool(candidates))
+                           has_candidates=bool(candidates)), 422 if form.is_submitted() else 200
 
 
 @bp.route("/reviewers/<int:assignment_id>/delete", methods=["POST"])
@@ -264,8 +265,9 @@ def template(event: Event, kind: str):
             db.session.commit()
             flash(_("Template saved."), "success")
             return redirect(url_for("cfp_manage.template", slug=event.slug, kind=kind))
+    status = 422 if form.is_submitted() else 200
     return render_template("cfp_manage/template.html", event=event, form=form, kind=decision,
-                           placeholders=decisions_service.PLACEHOLDERS)
+                           placeholders=decisions_service.PLACEHOLDERS), status
 
 
 @bp.route("/outbox")

@@ -57,6 +57,14 @@ def add_criterion(event: Event, name: str, description: str = "") -> ReviewCrite
     return criterion
 
 
+def remove_criterion(criterion: ReviewCriterion) -> None:
+    """Delete a criterion with its scores (explicitly: SQLite does not cascade by itself)."""
+    db.session.execute(db.delete(ReviewScore).where(ReviewScore.criterion_id == criterion.id))
+    db.session.delete(criterion)
+    db.session.flush()
+    db.session.expire_all()
+
+
 def assignments_of(event: Event) -> list[ReviewerAssignment]:
     return list(db.session.execute(
         db.select(ReviewerAssignment).filter_by(event_id=event.id).order_by(ReviewerAssignment.id)

@@ -58,7 +58,7 @@ def test_settings_closing_before_opening_show_an_error(organizer_client):
     client, event = organizer_client
     response = client.post(f"/manage/{event.slug}/cfp/settings", data={
         "opens_at": "2026-03-01T10:00", "closes_at": "2026-02-01T10:00", "durations-talk": "20"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "must close after it opens" in response.get_data(as_text=True)
     assert db.session.execute(db.select(CfpSettings)).first() is None
 
@@ -159,3 +159,20 @@ def test_organizer_adds_an_invited_speaker(organizer_client):
     speaker = db.session.execute(db.select(Speaker)).scalar_one()
     assert speaker.is_invited
     assert "Prof. Sophie Moreau" in client.get(f"/e/{event.slug}/speakers").get_data(as_text=True)
+
+
+def test_removing_a_criterion_removes_its_scores_and_pages_still_work(
+        organizer_client, make_cfp, make_proposal, make_user):
+    client, event = organizer_client
+    make_cfp(event)
+    proposal = make_proposal(event)
+    reviewer = make_user(Role.REVIEWER, events=[event])
+    reviews.assign_reviewer(event, reviewer)
+    _review(event, proposal, reviewer, 5, 1)
+    db.session.commit()
+    first = reviews.criteria_of(event)[0]
+    client.post(f"/manage/{event.slug}/cfp/criteria/{first.id}/delete")
+    db.session.expire_all()
+    assert [s.score for s in proposal.reviews[0].scores] == [1]
+    page = client.get(f"/manage/{event.slug}/cfp/proposals/{proposal.id}")
+    assert page.status_code == 200
