@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
@@ -175,7 +175,11 @@ def release_decision_emails(event: Event, now: dt.datetime | None = None) -> int
 
 def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) -> Session:
     """The speaker confirms an accepted proposal: it becomes an unscheduled session with its
-    (confirmed) speakers, and each of them gets a speaker registration."""
+    (confirmed) speakers, and each of them gets a speaker registration.
+
+    The proposal row is locked and re-read first, so two clicks at once make one session.
+    """
+    _lock(proposal)
     if proposal.state is not ProposalState.ACCEPTED:
         raise NotAccepted(_l("Only an accepted proposal can be confirmed."))
     now = now or utcnow()
@@ -196,8 +200,23 @@ def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) ->
     return session
 
 
+def _lock(row) -> None:
+    """Lock ``row`` until the end of the transaction (PostgreSQL) and reload its columns.
+
+    ``CFP_LOCK_ROWS = False`` (tests only) skips it, to show the race it prevents.
+    """
+    if not current_app.config.get("CFP_LOCK_ROWS", True):
+        return
+    model = type(row)
+    db.session.execute(
+        db.select(model).where(model.id == row.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def decline_participation(proposal: Proposal, now: dt.datetime | None = None) -> Proposal:
     """The speaker declines an accepted proposal."""
+    _lock(proposal)
     if proposal.state is not ProposalState.ACCEPTED:
         raise NotAccepted(_l("Only an accepted proposal can be declined."))
     proposal.state = ProposalState.DECLINED
@@ -236,6 +255,7 @@ def ensure_speaker_registration(speaker: Speaker, now: dt.datetime | None = None
     badge role; otherwise one is made on the speaker ticket type.
     """
     now = now or utcnow()
+    _lock(speaker)  # one registration even when two of their proposals are confirmed at once
     existing = db.session.execute(
         db.select(Registration).where(
             Registration.event_id == speaker.event_id, Registration.email == speaker.email,
