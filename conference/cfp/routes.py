@@ -84,7 +84,7 @@ def _fields(form) -> cfp_service.ProposalFields:
     )
 
 
-def _profile(form, email: str) -> cfp_service.SpeakerProfile:
+def profile_from_form(form, email: str) -> cfp_service.SpeakerProfile:
     return cfp_service.SpeakerProfile(
         name=form.name.data or "", email=email, affiliation=form.affiliation.data or "",
         biography=form.biography.data or "", links=form.links.data or "",
@@ -92,7 +92,8 @@ def _profile(form, email: str) -> cfp_service.SpeakerProfile:
     )
 
 
-def _show_error(form, error: DomainError) -> None:
+def show_domain_error(form, error: DomainError) -> None:
+    """Put a service's refusal on the form field it names, else above the form."""
     field = getattr(form, error.details.get("field", ""), None)
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, error.message]
@@ -121,12 +122,12 @@ def submit(slug: str):
     if is_open and form.validate_on_submit():
         try:
             proposal = cfp_service.submit_proposal(
-                event, _fields(form), _profile(form, form.email.data),
+                event, _fields(form), profile_from_form(form, form.email.data),
                 co_speaker_emails=parse_emails(form.co_speakers.data),
                 locale=str(get_locale() or "en"), now=now)
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Thank you! Your proposal was received; we sent you an email with your "
@@ -170,7 +171,7 @@ def proposal(slug: str, proposal_token: str):
                                       co_speaker_emails=parse_emails(form.co_speakers.data))
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Your proposal was saved."), "success")
@@ -239,10 +240,11 @@ def speaker_page(slug: str, speaker_token: str):
     if form.validate_on_submit():
         try:
             cfp_service.update_speaker_profile(
-                speaker, _profile(form, speaker.email), remove_photo=form.remove_photo.data)
+                speaker, profile_from_form(form, speaker.email),
+                remove_photo=form.remove_photo.data)
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Your profile was saved."), "success")

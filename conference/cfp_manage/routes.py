@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from conference.cfp.forms import SESSION_TYPE_LABELS
-from conference.cfp.routes import _profile, _show_error
+from conference.cfp.routes import profile_from_form, show_domain_error
 from conference.cfp_manage.forms import (
     AssignmentForm,
     CriterionForm,
@@ -88,7 +88,7 @@ def settings(event: Event):
                 anonymous_review=form.anonymous_review.data)
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Call for proposals saved."), "success")
@@ -106,7 +106,7 @@ def criteria(event: Event):
             reviews_service.add_criterion(event, form.name.data, form.description.data or "")
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Criterion added."), "success")
@@ -144,7 +144,7 @@ def reviewers(event: Event):
             reviews_service.assign_reviewer(event, user, track)
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Reviewer assigned."), "success")
@@ -260,7 +260,7 @@ def template(event: Event, kind: str):
             decisions_service.save_template(event, decision, form.subject.data, form.body.data)
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Template saved."), "success")
@@ -292,10 +292,10 @@ def speakers(event: Event):
     form = InviteSpeakerForm()
     if form.validate_on_submit():
         try:
-            cfp_service.add_invited_speaker(event, _profile(form, form.email.data))
+            cfp_service.add_invited_speaker(event, profile_from_form(form, form.email.data))
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Invited speaker added."), "success")

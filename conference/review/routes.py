@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.cfp.routes import _show_error
+from conference.cfp.routes import show_domain_error
 from conference.extensions import db
 from conference.links import add_link
 from conference.models import Event, Proposal
@@ -67,7 +67,7 @@ def proposal(event: Event, proposal_id: int):
             reviews_service.submit_review(proposal, current_user, scores, form.comment.data or "")
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Review saved."), "success")

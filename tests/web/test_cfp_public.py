@@ -222,3 +222,16 @@ def test_co_speaker_confirms_on_their_page(client, event, make_proposal):
     client.post(f"/e/{event.slug}/speaker/{co.token}/proposals/{proposal.id}/confirm")
     db.session.expire_all()
     assert proposal.speaker_links[1].confirmed_at is not None
+
+
+def test_fake_photo_on_profile_page_keeps_the_old_profile(client, event, make_proposal):
+    speaker = make_proposal(event).submitter
+    response = client.post(
+        f"/e/{event.slug}/speaker/{speaker.token}",
+        data={"name": "Changed Name", "affiliation": "", "biography": "", "links": "",
+              "photo": (io.BytesIO(b"%PDF-1.4 not an image"), "me.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "image we can read" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert speaker.name == "Maria Skłodowska" and speaker.photo_filename is None
