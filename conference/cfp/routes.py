@@ -47,7 +47,9 @@ def _cfp_link(event: Event):
 
 
 def _speakers_link(event: Event):
-    return _("Speakers"), url_for("cfp.speakers", slug=event.slug)
+    if cfp_service.public_speakers(event):
+        return _("Speakers"), url_for("cfp.speakers", slug=event.slug)
+    return None
 
 
 bp.record_once(lambda state: add_link(state.app, "event", _cfp_link))
