@@ -56,12 +56,18 @@ def _register_blueprints(app: Flask) -> None:
     # One line per feature; the route-access test walks every route they add.
     from conference.agenda import bp as agenda_bp
     from conference.auth import bp as auth_bp
+    from conference.cfp import bp as cfp_bp
+    from conference.cfp_manage import bp as cfp_manage_bp
     from conference.manage import bp as manage_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
+    from conference.review import bp as review_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(agenda_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(cfp_bp)
+    app.register_blueprint(cfp_manage_bp)
+    app.register_blueprint(review_bp)

@@ -24,6 +24,7 @@ from conference.extensions import db
 pytest_plugins = [
     "tests.fixtures.core",
     "tests.fixtures.agenda",
+    "tests.fixtures.cfp",
     "tests.fixtures.smtp",
 ]
 

@@ -24,10 +24,35 @@ from conference.models.registrations import (
     RegistrationState,
     TicketType,
 )
-from conference.models.speakers import Speaker, SpeakerUnavailability
+from conference.models.speakers import (
+    CfpSessionType,
+    CfpSettings,
+    DecisionKind,
+    DecisionTemplate,
+    Proposal,
+    ProposalSpeaker,
+    ProposalState,
+    Review,
+    ReviewCriterion,
+    ReviewerAssignment,
+    ReviewScore,
+    Speaker,
+    SpeakerUnavailability,
+)
 
 __all__ = [
     "AgendaFeed",
+    "CfpSessionType",
+    "CfpSettings",
+    "DecisionKind",
+    "DecisionTemplate",
+    "Proposal",
+    "ProposalSpeaker",
+    "ProposalState",
+    "Review",
+    "ReviewCriterion",
+    "ReviewScore",
+    "ReviewerAssignment",
     "Answer",
     "BadgeRole",
     "CheckinRule",

@@ -69,6 +69,31 @@ def enqueue_mail(
     return message
 
 
+def enqueue_rendered(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    event: Event | None = None,
+    hold: bool = False,
+) -> OutboxMessage:
+    """Add an already-rendered message (e.g. from an editable template) to the session."""
+    message = OutboxMessage(
+        event_id=event.id if event is not None else None,
+        kind=kind,
+        recipient=recipient,
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        status=OutboxStatus.HELD if hold else OutboxStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
 def release_held(messages: list[OutboxMessage], now: dt.datetime | None = None) -> int:
     """Let held messages go out; returns how many were released. The caller commits."""
     now = now or utcnow()

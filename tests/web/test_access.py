@@ -36,6 +36,8 @@ EXPECTED_GET = {
 GET_OVERRIDES: dict[str, dict[str, int | str]] = {
     # A logged-in user opening the login page is sent on to the back office.
     "auth.login": {"door": 302, "reviewer": 302, "organizer": 302, "other_organizer": 302},
+    # "Next proposal with fewest reviews" redirects to that proposal (or the list).
+    "review.next_proposal": {"reviewer": 302, "organizer": 302},
 }
 
 #: Organizer-level pages that are not tied to one event: any organizer may open them.
@@ -43,7 +45,7 @@ NOT_EVENT_SCOPED = {"manage.event_new"}
 
 
 @pytest.fixture
-def world(make_event, make_user, make_registration, agenda_world):
+def world(make_event, make_user, make_registration, agenda_world, make_cfp, make_proposal):
     """One of every kind of object a URL can name."""
     event = make_event(slug="access-test")
     other_event = make_event(slug="other-event")
@@ -54,8 +56,32 @@ def world(make_event, make_user, make_registration, agenda_world):
         "other_organizer": make_user(Role.ORGANIZER, events=[other_event]),
     }
     registration = make_registration(event)
-    return {"event": event, "users": users, "registration": registration,
-            **agenda_world(event, registration)}
+    world = {"event": event, "users": users, "registration": registration,
+             **agenda_world(event, registration)}
+    world.update(_cfp_world(event, users["reviewer"], make_cfp, make_proposal))
+    return world
+
+
+def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
+    """Call for proposals: a proposal, a public speaker with a photo, review objects."""
+    import datetime as dt
+
+    from conference.extensions import db
+    from conference.services import cfp, reviews
+    from conference.services.photos import store_photo
+    from tests.fixtures.cfp import image_bytes
+
+    make_cfp(event)
+    proposal = make_proposal(event)
+    speaker = proposal.submitter
+    speaker.is_invited = True
+    speaker.photo_filename = store_photo(image_bytes())
+    span = cfp.add_unavailability(speaker, dt.datetime(2026, 5, 12, 8, tzinfo=dt.UTC),
+                                  dt.datetime(2026, 5, 12, 9, tzinfo=dt.UTC))
+    assignment = reviews.assign_reviewer(event, reviewer)
+    db.session.commit()
+    return {"proposal": proposal, "speaker": speaker, "span": span, "assignment": assignment,
+            "criterion": reviews.criteria_of(event)[0]}
 
 
 def url_values(world) -> dict[str, object]:
@@ -66,6 +92,14 @@ def url_values(world) -> dict[str, object]:
         "registration_id": world["registration"].id,
         "filename": "css/site.css",
         **{name: world[name] for name in ("session_id", "room_id", "track_id", "feed_token")},
+        "proposal_token": world["proposal"].token,
+        "speaker_token": world["speaker"].token,
+        "proposal_id": world["proposal"].id,
+        "speaker_id": world["speaker"].id,
+        "span_id": world["span"].id,
+        "assignment_id": world["assignment"].id,
+        "criterion_id": world["criterion"].id,
+        "kind": "accepted",
     }
 
 
@@ -153,8 +187,13 @@ def test_unknown_event_gives_404_to_its_staff(app, world, login):
 
 
 def test_a_forged_token_gives_404(app, world):
-    token_rules = [r for r in _routes(app) if "token" in r.arguments and "GET" in r.methods]
+    def is_token(arg):
+        return arg == "token" or arg.endswith("_token")
+
+    token_rules = [r for r in _routes(app)
+                   if any(is_token(a) for a in r.arguments) and "GET" in r.methods]
     client = app.test_client()
-    values = dict(url_values(world), token="x" * 32)
+    values = url_values(world)
+    values = dict(values, **{k: "x" * 32 for k in values if is_token(k)})
     for rule in token_rules:
         assert client.get(_build_url(rule, values)).status_code == 404, rule.rule

@@ -1,0 +1,81 @@
+"""Back-office forms of the call for proposals."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from conference.cfp.forms import ProfileFieldsMixin
+
+
+class SessionTypeDurationsForm(Form):
+    """One optional duration per session type; empty means not offered."""
+
+
+class CfpSettingsForm(FlaskForm):
+    opens_at = DateTimeLocalField(_l("Opens"), validators=[DataRequired()])
+    closes_at = DateTimeLocalField(_l("Closes (deadline)"), validators=[DataRequired()])
+    tracks = SelectMultipleField(_l("Tracks offered"), coerce=int, validators=[Optional()])
+    guidelines = TextAreaField(_l("Guidelines"), description=_l("Markdown, shown above the form."),
+                               validators=[Optional(), Length(max=20000)])
+    hide_reviews_until_own = BooleanField(
+        _l("Reviewers see other reviews only after submitting their own"), default=True)
+    anonymous_review = BooleanField(_l("Anonymous review: hide speaker names and affiliations"))
+    submit = SubmitField(_l("Save"))
+
+
+def settings_form_class(session_types, labels):
+    """The settings form with one duration field per session type."""
+
+    class Durations(SessionTypeDurationsForm):
+        pass
+
+    for session_type in session_types:
+        setattr(Durations, session_type.value, IntegerField(
+            labels[session_type],
+            validators=[Optional(), NumberRange(min=5, max=480)]))
+
+    class Form_(CfpSettingsForm):
+        durations = FormField(Durations, label=_l(
+            "Session types offered, with default duration in minutes (empty: not offered)"))
+
+    return Form_
+
+
+class CriterionForm(FlaskForm):
+    name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=120)])
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Add criterion"))
+
+
+class AssignmentForm(FlaskForm):
+    reviewer = SelectField(_l("Reviewer"), coerce=int)
+    track = SelectField(_l("Proposals"))
+    submit = SubmitField(_l("Assign"))
+
+
+class TemplateForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)])
+    submit = SubmitField(_l("Save template"))
+
+
+class InviteSpeakerForm(ProfileFieldsMixin, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Add invited speaker"))
+

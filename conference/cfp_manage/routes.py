@@ -1,0 +1,307 @@
+"""Organizers' pages of the call for proposals (``/manage/<slug>/cfp/...``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from conference.cfp.forms import SESSION_TYPE_LABELS
+from conference.cfp.routes import profile_from_form, show_domain_error
+from conference.cfp_manage.forms import (
+    AssignmentForm,
+    CriterionForm,
+    InviteSpeakerForm,
+    TemplateForm,
+    settings_form_class,
+)
+from conference.extensions import db
+from conference.links import add_link
+from conference.models import (
+    DecisionKind,
+    Event,
+    Proposal,
+    ProposalState,
+    ReviewCriterion,
+    ReviewerAssignment,
+    Role,
+    SessionType,
+    Speaker,
+    Track,
+)
+from conference.security import event_access
+from conference.services import DomainError
+from conference.services import cfp as cfp_service
+from conference.services import decisions as decisions_service
+from conference.services import reviews as reviews_service
+
+bp = Blueprint("cfp_manage", __name__, url_prefix="/manage/<slug>/cfp")
+
+#: Session types a call may offer (breaks and networking are not proposed).
+PROPOSABLE_TYPES = [t for t in SessionType if t not in (SessionType.BREAK, SessionType.NETWORKING)]
+SORT_KEYS = ("id", "title", "mean", "median", "reviews", "state")
+
+
+def _link(event: Event):
+    return _("Call for proposals"), url_for("cfp_manage.proposals", slug=event.slug)
+
+
+bp.record_once(lambda state: add_link(state.app, "manage", _link))
+
+
+def _tracks(event: Event) -> list[Track]:
+    return list(db.session.execute(
+        db.select(Track).filter_by(event_id=event.id).order_by(Track.name)).scalars())
+
+
+def _local(value: dt.datetime | None, event: Event) -> dt.datetime | None:
+    return value.astimezone(event.tz).replace(tzinfo=None) if value else None
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@event_access("organizer")
+def settings(event: Event):
+    current = cfp_service.get_cfp_settings(event)
+    form = settings_form_class(PROPOSABLE_TYPES, SESSION_TYPE_LABELS)(obj=current)
+    form.tracks.choices = [SelectChoice(t.id, t.name) for t in _tracks(event)]
+    if not form.is_submitted():
+        offered = {row.session_type: row.default_minutes
+                   for row in cfp_service.offered_session_types(event)}
+        for session_type in PROPOSABLE_TYPES:
+            form.durations[session_type.value].data = offered.get(session_type)
+        form.tracks.data = [t.id for t in cfp_service.offered_tracks(event)]
+        if current:
+            form.opens_at.data = _local(current.opens_at, event)
+            form.closes_at.data = _local(current.closes_at, event)
+    if form.validate_on_submit():
+        durations = {t: form.durations[t.value].data for t in PROPOSABLE_TYPES
+                     if form.durations[t.value].data}
+        try:
+            cfp_service.save_cfp_settings(
+                event, opens_at=form.opens_at.data.replace(tzinfo=event.tz),
+                closes_at=form.closes_at.data.replace(tzinfo=event.tz),
+                session_types=durations, track_ids=form.tracks.data or [],
+                guidelines=form.guidelines.data or "",
+                hide_reviews_until_own=form.hide_reviews_until_own.data,
+                anonymous_review=form.anonymous_review.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Call for proposals saved."), "success")
+            return redirect(url_for("cfp_manage.settings", slug=event.slug))
+    return render_template("cfp_manage/settings.html", event=event, form=form,
+                           types=PROPOSABLE_TYPES), 422 if form.is_submitted() else 200
+
+
+@bp.route("/criteria", methods=["GET", "POST"])
+@event_access("organizer")
+def criteria(event: Event):
+    form = CriterionForm()
+    if form.validate_on_submit():
+        try:
+            reviews_service.add_criterion(event, form.name.data, form.description.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Criterion added."), "success")
+            return redirect(url_for("cfp_manage.criteria", slug=event.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template("cfp_manage/criteria.html", event=event, form=form,
+                           criteria=reviews_service.criteria_of(event)), status
+
+
+@bp.route("/criteria/<int:criterion_id>/delete", methods=["POST"])
+@event_access("organizer")
+def criterion_delete(event: Event, criterion_id: int):
+    criterion = db.session.get(ReviewCriterion, criterion_id)
+    if criterion is None or criterion.event_id != event.id:
+        abort(404)
+    reviews_service.remove_criterion(criterion)
+    db.session.commit()
+    flash(_("Criterion removed (with its scores)."), "success")
+    return redirect(url_for("cfp_manage.criteria", slug=event.slug))
+
+
+@bp.route("/reviewers", methods=["GET", "POST"])
+@event_access("organizer")
+def reviewers(event: Event):
+    form = AssignmentForm()
+    candidates = [u for u in event.staff if u.role is Role.REVIEWER]
+    tracks = _tracks(event)
+    form.reviewer.choices = [SelectChoice(u.id, u.name or u.email) for u in candidates]
+    form.track.choices = [SelectChoice("", _("All proposals"))] + [
+        SelectChoice(str(t.id), _("Track: %(name)s", name=t.name)) for t in tracks]
+    if form.validate_on_submit():
+        user = next(u for u in candidates if u.id == form.reviewer.data)
+        track = next((t for t in tracks if str(t.id) == form.track.data), None)
+        try:
+            reviews_service.assign_reviewer(event, user, track)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Reviewer assigned."), "success")
+            return redirect(url_for("cfp_manage.reviewers", slug=event.slug))
+    return render_template("cfp_manage/reviewers.html", event=event, form=form,
+                           assignments=reviews_service.assignments_of(event),
+                           has_candidates=bool(candidates)), 422 if form.is_submitted() else 200
+
+
+@bp.route("/reviewers/<int:assignment_id>/delete", methods=["POST"])
+@event_access("organizer")
+def assignment_delete(event: Event, assignment_id: int):
+    assignment = db.session.get(ReviewerAssignment, assignment_id)
+    if assignment is None or assignment.event_id != event.id:
+        abort(404)
+    db.session.delete(assignment)
+    db.session.commit()
+    flash(_("Assignment removed."), "success")
+    return redirect(url_for("cfp_manage.reviewers", slug=event.slug))
+
+
+def _filtered_proposals(event: Event) -> tuple[list[tuple[Proposal, object]], dict]:
+    query = db.select(Proposal).filter_by(event_id=event.id)
+    filters = {k: request.args.get(k, "") for k in ("track", "type", "state")}
+    if filters["track"].isdigit():
+        query = query.where(Proposal.track_id == int(filters["track"]))
+    if filters["type"] in {t.value for t in SessionType}:
+        query = query.where(Proposal.session_type == SessionType(filters["type"]))
+    if filters["state"] in {s.value for s in ProposalState}:
+        query = query.where(Proposal.state == ProposalState(filters["state"]))
+    rows = [(p, reviews_service.proposal_stats(p))
+            for p in db.session.execute(query.order_by(Proposal.id)).scalars()]
+    sort = request.args.get("sort", "id")
+    sort = sort if sort in SORT_KEYS else "id"
+    descending = request.args.get("order") == "desc"
+    keys = {
+        "id": lambda r: r[0].id,
+        "title": lambda r: r[0].title.lower(),
+        "mean": lambda r: (r[1].mean is not None, r[1].mean or 0),
+        "median": lambda r: (r[1].median is not None, r[1].median or 0),
+        "reviews": lambda r: r[1].count,
+        "state": lambda r: r[0].state.value,
+    }
+    rows.sort(key=keys[sort], reverse=descending)
+    filters.update(sort=sort, order="desc" if descending else "asc")
+    return rows, filters
+
+
+@bp.route("/")
+@event_access("organizer")
+def proposals(event: Event):
+    rows, filters = _filtered_proposals(event)
+    return render_template(
+        "cfp_manage/proposals.html", event=event, rows=rows, filters=filters,
+        tracks=_tracks(event), types=PROPOSABLE_TYPES, states=list(ProposalState),
+        held=len(decisions_service.held_decision_emails(event)),
+        settings=cfp_service.get_cfp_settings(event),
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>")
+@event_access("organizer")
+def proposal(event: Event, proposal_id: int):
+    proposal = _proposal_or_404(event, proposal_id)
+    return render_template("cfp_manage/proposal.html", event=event, proposal=proposal,
+                           stats=reviews_service.proposal_stats(proposal),
+                           criteria=reviews_service.criteria_of(event))
+
+
+def _proposal_or_404(event: Event, proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.event_id != event.id:
+        abort(404)
+    return proposal
+
+
+@bp.route("/decide", methods=["POST"])
+@event_access("organizer")
+def decide(event: Event):
+    try:
+        kind = DecisionKind(request.form.get("decision", ""))
+    except ValueError:
+        flash(_("Choose accept or reject."), "error")
+        return redirect(url_for("cfp_manage.proposals", slug=event.slug))
+    ids = [int(v) for v in request.form.getlist("proposal_id") if v.isdigit()]
+    chosen = list(db.session.execute(
+        db.select(Proposal).where(Proposal.event_id == event.id, Proposal.id.in_(ids))
+    ).scalars()) if ids else []
+    if not chosen:
+        flash(_("Select at least one proposal."), "error")
+        return redirect(request.referrer or url_for("cfp_manage.proposals", slug=event.slug))
+    decided, skipped = decisions_service.decide(chosen, kind)
+    db.session.commit()
+    flash(_("%(n)d proposals decided; their emails wait in the outbox until you release them.",
+            n=decided), "success")
+    if skipped:
+        flash(_("%(n)d proposals were skipped: already decided or withdrawn.", n=skipped),
+              "warning")
+    return redirect(url_for("cfp_manage.proposals", slug=event.slug))
+
+
+@bp.route("/templates/<kind>", methods=["GET", "POST"])
+@event_access("organizer")
+def template(event: Event, kind: str):
+    try:
+        decision = DecisionKind(kind)
+    except ValueError:
+        abort(404)
+    current = decisions_service.get_template(event, decision)
+    form = TemplateForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            decisions_service.save_template(event, decision, form.subject.data, form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Template saved."), "success")
+            return redirect(url_for("cfp_manage.template", slug=event.slug, kind=kind))
+    status = 422 if form.is_submitted() else 200
+    return render_template("cfp_manage/template.html", event=event, form=form, kind=decision,
+                           placeholders=decisions_service.PLACEHOLDERS), status
+
+
+@bp.route("/outbox")
+@event_access("organizer")
+def outbox(event: Event):
+    return render_template("cfp_manage/outbox.html", event=event,
+                           messages=decisions_service.held_decision_emails(event))
+
+
+@bp.route("/outbox/release", methods=["POST"])
+@event_access("organizer")
+def release(event: Event):
+    count = decisions_service.release_decision_emails(event)
+    db.session.commit()
+    flash(_("%(n)d emails released: they are being sent.", n=count), "success")
+    return redirect(url_for("cfp_manage.outbox", slug=event.slug))
+
+
+@bp.route("/speakers", methods=["GET", "POST"])
+@event_access("organizer")
+def speakers(event: Event):
+    form = InviteSpeakerForm()
+    if form.validate_on_submit():
+        try:
+            cfp_service.add_invited_speaker(event, profile_from_form(form, form.email.data))
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Invited speaker added."), "success")
+            return redirect(url_for("cfp_manage.speakers", slug=event.slug))
+    speakers = db.session.execute(
+        db.select(Speaker).filter_by(event_id=event.id).order_by(Speaker.name)).scalars().all()
+    return render_template("cfp_manage/speakers.html", event=event, form=form,
+                           speakers=speakers), 422 if form.is_submitted() else 200
+

@@ -1,0 +1,445 @@
+"""The call for proposals: settings, submission, editing, withdrawal, co-speakers, profiles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+
+from conference.extensions import db
+from conference.models import (
+    CfpSessionType,
+    CfpSettings,
+    Event,
+    Proposal,
+    ProposalSpeaker,
+    ProposalState,
+    SessionType,
+    Speaker,
+    SpeakerUnavailability,
+    Track,
+)
+from conference.models.speakers import REVIEWABLE_STATES, cfp_tracks
+from conference.models.types import utcnow
+from conference.services import DomainError
+from conference.services.mail import enqueue_mail
+from conference.services.photos import store_photo
+
+#: Shortest and longest session a proposal may ask for, in minutes.
+MIN_DURATION, MAX_DURATION = 5, 480
+#: Co-speakers per proposal, besides the submitter.
+MAX_CO_SPEAKERS = 5
+
+
+class CfpError(DomainError):
+    code = "cfp_invalid"
+
+
+class CfpClosed(CfpError):
+    code = "cfp_closed"
+
+
+class InvalidChoice(CfpError):
+    code = "invalid_choice"
+
+
+class ProposalLocked(CfpError):
+    code = "proposal_locked"
+
+
+class UnavailabilityInvalid(CfpError):
+    code = "unavailability_invalid"
+
+
+@dataclass
+class ProposalFields:
+    """What a speaker proposes (the same on submission and on edit)."""
+
+    title: str
+    abstract: str
+    session_type: SessionType
+    track_id: int | None
+    duration_minutes: int
+    language: str = "en"
+    notes: str = ""
+
+
+@dataclass
+class SpeakerProfile:
+    """A speaker's public profile as entered in a form; ``photo`` is the uploaded bytes."""
+
+    name: str
+    email: str
+    affiliation: str = ""
+    biography: str = ""
+    links: str = ""
+    photo: bytes | None = None
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+
+def get_cfp_settings(event: Event) -> CfpSettings | None:
+    """The event's call-for-proposals settings, or None when there is no call."""
+    return db.session.execute(
+        db.select(CfpSettings).filter_by(event_id=event.id)
+    ).scalar_one_or_none()
+
+
+def offered_session_types(event: Event) -> list[CfpSessionType]:
+    """Session types offered in the call, in the enum's order."""
+    rows = db.session.execute(
+        db.select(CfpSessionType).filter_by(event_id=event.id)
+    ).scalars().all()
+    order = list(SessionType)
+    return sorted(rows, key=lambda row: order.index(row.session_type))
+
+
+def offered_tracks(event: Event) -> list[Track]:
+    """Tracks offered in the call."""
+    return list(db.session.execute(
+        db.select(Track).join(cfp_tracks, cfp_tracks.c.track_id == Track.id)
+        .where(cfp_tracks.c.event_id == event.id).order_by(Track.name)
+    ).scalars())
+
+
+def save_cfp_settings(
+    event: Event,
+    *,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    session_types: dict[SessionType, int],
+    track_ids: list[int],
+    guidelines: str = "",
+    hide_reviews_until_own: bool = True,
+    anonymous_review: bool = False,
+) -> CfpSettings:
+    """Create or update the call; ``session_types`` maps offered types to default minutes."""
+    if opens_at.tzinfo is None or closes_at.tzinfo is None:
+        raise ValueError("naive datetime")
+    if closes_at <= opens_at:
+        raise CfpError(_l("The call must close after it opens."), field="closes_at")
+    if not session_types:
+        raise CfpError(_l("Offer at least one session type."), field="session_types")
+    for minutes in session_types.values():
+        if not MIN_DURATION <= minutes <= MAX_DURATION:
+            raise CfpError(_l("Durations must be between 5 and 480 minutes."),
+                           field="session_types")
+    tracks = db.session.execute(
+        db.select(Track).where(Track.event_id == event.id, Track.id.in_(track_ids))
+    ).scalars().all()
+    if len(tracks) != len(set(track_ids)):
+        raise InvalidChoice(_l("Unknown track."), field="tracks")
+    settings = get_cfp_settings(event) or CfpSettings(event_id=event.id)
+    settings.opens_at = opens_at
+    settings.closes_at = closes_at
+    settings.guidelines = guidelines
+    settings.hide_reviews_until_own = hide_reviews_until_own
+    settings.anonymous_review = anonymous_review
+    db.session.add(settings)
+    existing = {row.session_type: row for row in offered_session_types(event)}
+    for session_type, row in existing.items():
+        if session_type not in session_types:
+            db.session.delete(row)
+    for session_type, minutes in session_types.items():
+        row = existing.get(session_type) or CfpSessionType(
+            event_id=event.id, session_type=session_type)
+        row.default_minutes = minutes
+        db.session.add(row)
+    db.session.execute(cfp_tracks.delete().where(cfp_tracks.c.event_id == event.id))
+    for track in tracks:
+        db.session.execute(cfp_tracks.insert().values(event_id=event.id, track_id=track.id))
+    return settings
+
+
+def cfp_is_open(event: Event, now: dt.datetime | None = None) -> bool:
+    """Proposals may be submitted, edited and withdrawn now."""
+    settings = get_cfp_settings(event)
+    return settings is not None and settings.is_open(now or utcnow())
+
+
+# --- Submission ----------------------------------------------------------------------------
+
+
+def _require_open(event: Event, now: dt.datetime) -> None:
+    if not cfp_is_open(event, now):
+        raise CfpClosed(_l("The call for proposals is closed: nothing was saved."))
+
+
+def _check_fields(event: Event, fields: ProposalFields) -> None:
+    if not fields.title.strip():
+        raise CfpError(_l("A title is required."), field="title")
+    types = {row.session_type for row in offered_session_types(event)}
+    if fields.session_type not in types:
+        raise InvalidChoice(_l("This session type is not offered."), field="session_type")
+    tracks = {track.id for track in offered_tracks(event)}
+    if fields.track_id is not None and fields.track_id not in tracks:
+        raise InvalidChoice(_l("This track is not offered."), field="track")
+    if tracks and fields.track_id is None:
+        raise InvalidChoice(_l("Choose a track."), field="track")
+    if not MIN_DURATION <= fields.duration_minutes <= MAX_DURATION:
+        raise CfpError(_l("Durations must be between 5 and 480 minutes."),
+                       field="duration")
+
+
+def _apply_fields(proposal: Proposal, fields: ProposalFields) -> None:
+    proposal.title = fields.title.strip()
+    proposal.abstract = fields.abstract
+    proposal.session_type = fields.session_type
+    proposal.track_id = fields.track_id
+    proposal.duration_minutes = fields.duration_minutes
+    proposal.language = fields.language
+    proposal.notes = fields.notes
+
+
+def find_speaker(event: Event, email: str) -> Speaker | None:
+    return db.session.execute(
+        db.select(Speaker).filter_by(event_id=event.id, email=email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def _clean_emails(emails: list[str], own: str) -> list[str]:
+    result: list[str] = []
+    for email in emails:
+        email = email.strip().lower()
+        if email and email != own and email not in result:
+            result.append(email)
+    if len(result) > MAX_CO_SPEAKERS:
+        raise CfpError(_l("At most 5 co-speakers."), field="co_speakers")
+    return result
+
+
+def _absolute_url(endpoint: str, **values) -> str:
+    """BASE_URL + the page's path; works outside requests too (CLI, demo, tests)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context("/"):
+            path = url_for(endpoint, **values)
+    return current_app.config["BASE_URL"] + path
+
+
+def proposal_link(proposal: Proposal) -> str:
+    """The submitter's private link to the proposal."""
+    return _absolute_url("cfp.proposal", slug=proposal.event.slug,
+                         proposal_token=proposal.token)
+
+
+def speaker_link(speaker: Speaker) -> str:
+    """The speaker's private link to their profile."""
+    return _absolute_url("cfp.speaker_page", slug=speaker.event.slug,
+                         speaker_token=speaker.token)
+
+
+def submit_proposal(
+    event: Event,
+    fields: ProposalFields,
+    profile: SpeakerProfile,
+    *,
+    co_speaker_emails: list[str] = (),
+    locale: str = "en",
+    now: dt.datetime | None = None,
+) -> Proposal:
+    """Save a proposal from the public form, invite its co-speakers and acknowledge it.
+
+    Everything is checked before anything is added, so a refusal saves nothing. An existing
+    speaker (same email) keeps their profile: it is edited only through their own link.
+    """
+    now = now or utcnow()
+    _require_open(event, now)
+    _check_fields(event, fields)
+    email = profile.email.strip().lower()
+    if not profile.name.strip() or not email:
+        raise CfpError(_l("Your name and email are required."), field="name")
+    co_emails = _clean_emails(list(co_speaker_emails), email)
+    photo_name = store_photo(profile.photo) if profile.photo else None
+
+    speaker = find_speaker(event, email)
+    if speaker is None:
+        speaker = Speaker(event=event, email=email, name=profile.name.strip(),
+                          affiliation=profile.affiliation.strip(), biography=profile.biography,
+                          links=profile.links.strip(), photo_filename=photo_name, locale=locale)
+        db.session.add(speaker)
+    elif photo_name and not speaker.photo_filename:
+        speaker.photo_filename = photo_name
+    proposal = Proposal(event=event, locale=locale, created_at=now, updated_at=now)
+    _apply_fields(proposal, fields)
+    proposal.speaker_links.append(
+        ProposalSpeaker(speaker=speaker, is_submitter=True, confirmed_at=now))
+    db.session.add(proposal)
+    for co_email in co_emails:
+        invite_co_speaker(proposal, co_email, inviter=speaker, locale=locale)
+    db.session.flush()
+    enqueue_mail(
+        kind="cfp.received", recipient=speaker.email,
+        subject=_l("We received your proposal"), template="cfp_received",
+        context={"proposal": proposal, "speaker": speaker, "link": proposal_link(proposal),
+                 "profile_link": speaker_link(speaker)},
+        event=event, locale=locale,
+    )
+    return proposal
+
+
+def invite_co_speaker(
+    proposal: Proposal, email: str, *, inviter: Speaker, locale: str = "en"
+) -> ProposalSpeaker:
+    """Link a co-speaker (created from their email if new) and email them their own link."""
+    event = proposal.event
+    speaker = find_speaker(event, email)
+    if speaker is None:
+        speaker = Speaker(event=event, email=email.strip().lower(),
+                          name=email.split("@")[0], locale=locale)
+        db.session.add(speaker)
+    if any(link.speaker is speaker for link in proposal.speaker_links):
+        raise CfpError(_l("This person is already a speaker of the proposal."),
+                       field="co_speakers")
+    link = ProposalSpeaker(speaker=speaker, is_submitter=False)
+    proposal.speaker_links.append(link)
+    db.session.flush()
+    enqueue_mail(
+        kind="cfp.co_speaker", recipient=speaker.email,
+        subject=_l("You are invited as a co-speaker"), template="cfp_co_speaker",
+        context={"proposal": proposal, "inviter": inviter, "link": speaker_link(speaker)},
+        event=event, locale=locale,
+    )
+    return link
+
+
+def edit_proposal(
+    proposal: Proposal, fields: ProposalFields, *, co_speaker_emails: list[str] = (),
+    now: dt.datetime | None = None,
+) -> Proposal:
+    """Change a proposal through its private link, until the deadline; new co-speakers
+    are invited."""
+    now = now or utcnow()
+    _require_open(proposal.event, now)
+    if proposal.state not in REVIEWABLE_STATES:
+        raise ProposalLocked(_l("This proposal can no longer be changed."))
+    _check_fields(proposal.event, fields)
+    known = {link.speaker.email for link in proposal.speaker_links}
+    new_emails = [e for e in _clean_emails(list(co_speaker_emails), proposal.submitter.email)
+                  if e not in known]
+    if len(proposal.speaker_links) - 1 + len(new_emails) > MAX_CO_SPEAKERS:
+        raise CfpError(_l("At most 5 co-speakers."), field="co_speakers")
+    _apply_fields(proposal, fields)
+    proposal.updated_at = now
+    for email in new_emails:
+        invite_co_speaker(proposal, email, inviter=proposal.submitter, locale=proposal.locale)
+    return proposal
+
+
+def withdraw_proposal(proposal: Proposal, now: dt.datetime | None = None) -> Proposal:
+    """The submitter withdraws a proposal that is not decided yet, until the deadline."""
+    now = now or utcnow()
+    _require_open(proposal.event, now)
+    if proposal.state not in REVIEWABLE_STATES:
+        raise ProposalLocked(_l("This proposal can no longer be withdrawn."))
+    proposal.state = ProposalState.WITHDRAWN
+    proposal.updated_at = now
+    return proposal
+
+
+def confirm_co_speaking(
+    speaker: Speaker, proposal: Proposal, now: dt.datetime | None = None
+) -> ProposalSpeaker:
+    """A co-speaker confirms taking part in a proposal they were invited to."""
+    link = next((x for x in proposal.speaker_links if x.speaker_id == speaker.id), None)
+    if link is None:
+        raise CfpError(_l("You are not a speaker of this proposal."))
+    if link.confirmed_at is None:
+        link.confirmed_at = now or utcnow()
+        if proposal.session is not None and speaker not in proposal.session.speakers:
+            # The proposal is already in the programme: a late co-speaker joins it.
+            from conference.services.decisions import ensure_speaker_registration
+
+            proposal.session.speakers.append(speaker)
+            ensure_speaker_registration(speaker, now=link.confirmed_at)
+    return link
+
+
+def find_proposal_by_token(event: Event, token: str) -> Proposal | None:
+    """The proposal of this event whose private link carries ``token``."""
+    from conference.security import secrets_equal
+
+    proposal = db.session.execute(
+        db.select(Proposal).filter_by(event_id=event.id, token=token)
+    ).scalar_one_or_none()
+    if proposal is None or not secrets_equal(token, proposal.token):
+        return None
+    return proposal
+
+
+def find_speaker_by_token(event: Event, token: str) -> Speaker | None:
+    """The speaker of this event whose private link carries ``token``."""
+    from conference.security import secrets_equal
+
+    speaker = db.session.execute(
+        db.select(Speaker).filter_by(event_id=event.id, token=token)
+    ).scalar_one_or_none()
+    if speaker is None or not secrets_equal(token, speaker.token):
+        return None
+    return speaker
+
+
+# --- Speaker profiles ----------------------------------------------------------------------
+
+
+def update_speaker_profile(speaker: Speaker, profile: SpeakerProfile, *,
+                           remove_photo: bool = False) -> Speaker:
+    """A speaker (or an organizer) edits the public profile; the email stays."""
+    if not profile.name.strip():
+        raise CfpError(_l("A name is required."), field="name")
+    photo_name = store_photo(profile.photo) if profile.photo else None
+    speaker.name = profile.name.strip()
+    speaker.affiliation = profile.affiliation.strip()
+    speaker.biography = profile.biography
+    speaker.links = profile.links.strip()
+    if photo_name:
+        speaker.photo_filename = photo_name
+    elif remove_photo:
+        speaker.photo_filename = None
+    return speaker
+
+
+def add_invited_speaker(event: Event, profile: SpeakerProfile) -> Speaker:
+    """Organizers add an invited speaker directly (no proposal needed)."""
+    email = profile.email.strip().lower()
+    if not email:
+        raise CfpError(_l("An email is required."), field="email")
+    if find_speaker(event, email) is not None:
+        raise CfpError(_l("A speaker with this email already exists."), field="email")
+    speaker = Speaker(event=event, email=email, name=profile.name.strip(), is_invited=True)
+    update_speaker_profile(speaker, profile)
+    db.session.add(speaker)
+    return speaker
+
+
+def add_unavailability(speaker: Speaker, starts_at: dt.datetime, ends_at: dt.datetime,
+                       note: str = "") -> SpeakerUnavailability:
+    """A span in which the speaker cannot speak (the programme warns about clashes)."""
+    if ends_at <= starts_at:
+        raise UnavailabilityInvalid(_l("The end must be after the start."))
+    span = SpeakerUnavailability(starts_at=starts_at, ends_at=ends_at, note=note.strip()[:200])
+    speaker.unavailability.append(span)
+    return span
+
+
+def public_speakers(event: Event) -> list[Speaker]:
+    """Speakers shown publicly: public ones with a confirmed session, or invited."""
+    from conference.models import Session
+
+    confirmed = (
+        db.select(ProposalSpeaker.speaker_id)
+        .join(Proposal, Proposal.id == ProposalSpeaker.proposal_id)
+        .where(Proposal.event_id == event.id, Proposal.state == ProposalState.CONFIRMED)
+    )
+    with_session = db.select(Speaker.id).join(Speaker.sessions).where(
+        Session.event_id == event.id)
+    return list(db.session.execute(
+        db.select(Speaker).where(
+            Speaker.event_id == event.id, Speaker.is_public.is_(True),
+            Speaker.is_invited.is_(True) | Speaker.id.in_(confirmed) | Speaker.id.in_(with_session),
+        ).order_by(Speaker.name)
+    ).scalars())

@@ -1,0 +1,281 @@
+"""Decisions on proposals: held emails from editable templates, confirmation, sessions and
+speaker registrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import current_app, has_request_context
+from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
+from markupsafe import escape
+
+from conference.extensions import db
+from conference.models import (
+    BadgeRole,
+    DecisionKind,
+    DecisionTemplate,
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    Proposal,
+    ProposalState,
+    Registration,
+    RegistrationChange,
+    RegistrationState,
+    Session,
+    Speaker,
+    TicketType,
+)
+from conference.models.registrations import SEAT_HOLDING_STATES
+from conference.models.speakers import REVIEWABLE_STATES
+from conference.models.types import utcnow
+from conference.services import DomainError
+from conference.services.cfp import proposal_link, speaker_link
+from conference.services.mail import enqueue_rendered, release_held
+
+#: Placeholders a decision template may use.
+PLACEHOLDERS = ("speaker_name", "title", "event", "link", "session_type", "track")
+PLACEHOLDER_PATTERN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: Anything in braces, checked when a template is saved (catches ``{name.attr}`` too).
+BRACED_PATTERN = re.compile(r"\{([^{}\n]{1,80})\}")
+#: Outbox kinds of decision emails.
+DECISION_KINDS = ("cfp.accepted", "cfp.rejected")
+
+DEFAULT_TEMPLATES = {
+    DecisionKind.ACCEPTED: (
+        _l("Your proposal was accepted: {title}"),
+        _l("Dear {speaker_name},\n\nwe are happy to tell you that your proposal \"{title}\" "
+           "was accepted for {event}.\n\nPlease confirm (or decline) your participation "
+           "through your private link:\n{link}\n\nKind regards,\nthe programme committee"),
+    ),
+    DecisionKind.REJECTED: (
+        _l("Your proposal: {title}"),
+        _l("Dear {speaker_name},\n\nthank you for proposing \"{title}\" for {event}. We "
+           "received many strong proposals and regret that we could not include yours in "
+           "the programme.\n\nYour proposal: {link}\n\nKind regards,\nthe programme committee"),
+    ),
+}
+
+
+class DecisionError(DomainError):
+    code = "decision_invalid"
+
+
+class TemplateInvalid(DecisionError):
+    code = "template_invalid"
+
+
+class NotAccepted(DecisionError):
+    code = "not_accepted"
+
+
+def get_template(event: Event, kind: DecisionKind) -> DecisionTemplate:
+    """The event's template, or an unsaved one with the default text."""
+    template = db.session.execute(
+        db.select(DecisionTemplate).filter_by(event_id=event.id, kind=kind)
+    ).scalar_one_or_none()
+    if template is None:
+        subject, body = DEFAULT_TEMPLATES[kind]
+        locale = str(get_locale()) if has_request_context() else "en"
+        with force_locale(locale):
+            template = DecisionTemplate(event_id=event.id, kind=kind, subject=str(subject),
+                                        body=str(body))
+    return template
+
+
+def save_template(event: Event, kind: DecisionKind, subject: str, body: str) -> DecisionTemplate:
+    """Store an edited template; unknown placeholders are refused."""
+    for text, field in ((subject, "subject"), (body, "body")):
+        unknown = sorted(set(BRACED_PATTERN.findall(text)) - set(PLACEHOLDERS))
+        if unknown:
+            raise TemplateInvalid(
+                _l("Unknown placeholder: %(names)s. Use %(known)s.",
+                       names=", ".join(f"{{{n}}}" for n in unknown),
+                       known=", ".join(f"{{{n}}}" for n in PLACEHOLDERS)),
+                field=field)
+    if not subject.strip() or not body.strip():
+        raise TemplateInvalid(_l("Subject and text are required."), field="subject")
+    template = get_template(event, kind)
+    template.subject = subject.strip()
+    template.body = body
+    db.session.add(template)
+    return template
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` by its value; anything else stays as written (no format-string
+    features, so templates cannot reach attributes or other data)."""
+    return PLACEHOLDER_PATTERN.sub(
+        lambda m: values[m.group(1)] if m.group(1) in values else m.group(0), text)
+
+
+def _text_to_html(text: str) -> str:
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    return "\n".join(
+        "<p>" + str(escape(p)).replace("\n", "<br>\n") + "</p>" for p in paragraphs)
+
+
+def _decision_emails(proposal: Proposal, template: DecisionTemplate, kind: str) -> None:
+    for link in proposal.speaker_links:
+        speaker = link.speaker
+        values = {
+            "speaker_name": speaker.name,
+            "title": proposal.title,
+            "event": proposal.event.name,
+            "link": proposal_link(proposal) if link.is_submitter else speaker_link(speaker),
+            "session_type": proposal.session_type.value,
+            "track": proposal.track.name if proposal.track else "",
+        }
+        body = fill_placeholders(template.body, values)
+        enqueue_rendered(
+            kind=kind, recipient=speaker.email,
+            subject=fill_placeholders(template.subject, values).replace("\n", " "),
+            body_text=body, body_html=_text_to_html(body), event=proposal.event, hold=True,
+        )
+
+
+def decide(proposals: list[Proposal], kind: DecisionKind,
+           now: dt.datetime | None = None) -> tuple[int, int]:
+    """Accept or reject proposals still under review; their emails wait in the outbox.
+
+    Returns ``(decided, skipped)``: proposals already decided or withdrawn are skipped.
+    """
+    now = now or utcnow()
+    decided = skipped = 0
+    templates: dict[int, DecisionTemplate] = {}
+    for proposal in proposals:
+        if proposal.state not in REVIEWABLE_STATES:
+            skipped += 1
+            continue
+        template = templates.get(proposal.event_id) or get_template(proposal.event, kind)
+        templates[proposal.event_id] = template
+        proposal.state = (ProposalState.ACCEPTED if kind is DecisionKind.ACCEPTED
+                          else ProposalState.REJECTED)
+        proposal.decided_at = now
+        _decision_emails(proposal, template, f"cfp.{kind.value}")
+        decided += 1
+    return decided, skipped
+
+
+def held_decision_emails(event: Event) -> list[OutboxMessage]:
+    return list(db.session.execute(
+        db.select(OutboxMessage).where(
+            OutboxMessage.event_id == event.id, OutboxMessage.status == OutboxStatus.HELD,
+            OutboxMessage.kind.in_(DECISION_KINDS),
+        ).order_by(OutboxMessage.id)
+    ).scalars())
+
+
+def release_decision_emails(event: Event, now: dt.datetime | None = None) -> int:
+    """Let the held decision emails of the event go out; returns how many."""
+    return release_held(held_decision_emails(event), now=now)
+
+
+def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) -> Session:
+    """The speaker confirms an accepted proposal: it becomes an unscheduled session with its
+    (confirmed) speakers, and each of them gets a speaker registration.
+
+    The proposal row is locked and re-read first, so two clicks at once make one session.
+    """
+    _lock(proposal)
+    if proposal.state is not ProposalState.ACCEPTED:
+        raise NotAccepted(_l("Only an accepted proposal can be confirmed."))
+    now = now or utcnow()
+    speakers = [link.speaker for link in proposal.speaker_links
+                if link.is_submitter or link.confirmed_at is not None]
+    session = Session(
+        event_id=proposal.event_id, title=proposal.title, abstract=proposal.abstract,
+        session_type=proposal.session_type, track_id=proposal.track_id,
+        language=proposal.language, starts_at=None, ends_at=None, room_id=None,
+        speakers=speakers,
+    )
+    db.session.add(session)
+    proposal.session = session
+    proposal.state = ProposalState.CONFIRMED
+    proposal.updated_at = now
+    for speaker in speakers:
+        ensure_speaker_registration(speaker, now=now)
+    return session
+
+
+def _lock(row) -> None:
+    """Lock ``row`` until the end of the transaction (PostgreSQL) and reload its columns.
+
+    ``CFP_LOCK_ROWS = False`` (tests only) skips it, to show the race it prevents.
+    """
+    if not current_app.config.get("CFP_LOCK_ROWS", True):
+        return
+    model = type(row)
+    db.session.execute(
+        db.select(model).where(model.id == row.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def decline_participation(proposal: Proposal, now: dt.datetime | None = None) -> Proposal:
+    """The speaker declines an accepted proposal."""
+    _lock(proposal)
+    if proposal.state is not ProposalState.ACCEPTED:
+        raise NotAccepted(_l("Only an accepted proposal can be declined."))
+    proposal.state = ProposalState.DECLINED
+    proposal.updated_at = now or utcnow()
+    return proposal
+
+
+def speaker_ticket_type(event: Event) -> TicketType:
+    """The event's hidden speaker ticket type (made on first use); it uses no public seat."""
+    ticket_type = db.session.execute(
+        db.select(TicketType).filter_by(
+            event_id=event.id, badge_role=BadgeRole.SPEAKER, is_public=False,
+            counts_toward_event_capacity=False,
+        ).order_by(TicketType.id).limit(1)
+    ).scalar_one_or_none()
+    if ticket_type is None:
+        ticket_type = TicketType(
+            event_id=event.id, name="Speaker", price=0, capacity=None,
+            is_public=False, badge_role=BadgeRole.SPEAKER, counts_toward_event_capacity=False,
+            position=1000,
+        )
+        db.session.add(ticket_type)
+        db.session.flush()
+    return ticket_type
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _, last = name.strip().rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
+def ensure_speaker_registration(speaker: Speaker, now: dt.datetime | None = None) -> Registration:
+    """Give a speaker a confirmed registration with a Speaker badge, without duplicates.
+
+    An existing registration with the same email keeps its ticket and gets the Speaker
+    badge role; otherwise one is made on the speaker ticket type.
+    """
+    now = now or utcnow()
+    _lock(speaker)  # one registration even when two of their proposals are confirmed at once
+    existing = db.session.execute(
+        db.select(Registration).where(
+            Registration.event_id == speaker.event_id, Registration.email == speaker.email,
+            Registration.state.in_([*SEAT_HOLDING_STATES, RegistrationState.WAITLISTED]),
+        ).order_by(Registration.id).limit(1)
+    ).scalar_one_or_none()
+    if existing is not None:
+        if existing.badge_role is not BadgeRole.SPEAKER:
+            existing.badge_role_override = BadgeRole.SPEAKER
+            existing.changes.append(RegistrationChange(
+                at=now, action="badge_role", detail="speaker"))
+        return existing
+    first, last = _split_name(speaker.name)
+    registration = Registration(
+        event_id=speaker.event_id, ticket_type=speaker_ticket_type(speaker.event),
+        state=RegistrationState.CONFIRMED, first_name=first[:100], last_name=last[:100],
+        email=speaker.email, organization=speaker.affiliation[:200], locale=speaker.locale,
+        created_at=now, state_changed_at=now,
+    )
+    registration.changes.append(RegistrationChange(at=now, action="registered",
+                                                   detail="speaker"))
+    db.session.add(registration)
+    return registration

@@ -1,0 +1,88 @@
+"""Speaker photos: only real images, bounded in size, re-encoded without metadata."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+
+from conference.services import DomainError
+
+#: Largest upload accepted, in bytes.
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+#: Largest image accepted, in pixels (refuses decompression bombs before decoding).
+MAX_PHOTO_PIXELS = 40_000_000
+#: Stored photos fit in this square.
+PHOTO_SIZE = (800, 800)
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+#: Sub-folder of UPLOAD_FOLDER holding the photos.
+PHOTO_FOLDER = "speakers"
+
+
+class PhotoError(DomainError):
+    code = "photo_invalid"
+
+
+class PhotoTooLarge(PhotoError):
+    code = "photo_too_large"
+
+
+def _refuse() -> PhotoError:
+    return PhotoError(_l("This file is not a JPEG, PNG, WebP or GIF image we can read."))
+
+
+def photo_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / PHOTO_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_photo(data: bytes) -> str:
+    """Check, resize and re-encode an uploaded photo as JPEG; returns its new file name.
+
+    The image is verified, then opened again (``verify`` leaves it unusable) and fully
+    decoded; only pixels are kept, so EXIF (location, camera) and other metadata are gone.
+    """
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoTooLarge(_l("The photo is larger than 5 MB."))
+    if not data:
+        raise _refuse()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in ACCEPTED_FORMATS:
+                    raise _refuse()
+                width, height = probe.size
+                if width * height > MAX_PHOTO_PIXELS:
+                    raise PhotoTooLarge(_l("The photo has too many pixels."))
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                image = image.convert("RGB")
+                image.thumbnail(PHOTO_SIZE)
+                output = io.BytesIO()
+                image.save(output, "JPEG", quality=85, optimize=True)
+    except PhotoError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise PhotoTooLarge(_l("The photo has too many pixels.")) from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise _refuse() from error
+    name = f"{secrets.token_hex(16)}.jpg"
+    (photo_folder() / name).write_bytes(output.getvalue())
+    return name
+
+
+def photo_path(name: str) -> Path | None:
+    """The stored file of a photo name, or None when it is not one of ours."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = photo_folder() / name
+    return path if path.is_file() else None
