@@ -144,6 +144,8 @@ def _locale() -> str:
 @public
 def register(slug: str):
     event = get_public_event_or_404(slug)
+    if request.method == "GET":
+        service.expire_offers(event)  # lapsed offers pass on before seats are shown
     code = (request.values.get("code") or request.form.get("access_code") or "").strip()[:64]
     ticket_types = _offered_ticket_types(event, code)
     questions = active_questions(event)
