@@ -28,7 +28,7 @@ from icalendar import Event as CalendarEvent
 
 from conference.extensions import db, limiter
 from conference.links import add_link
-from conference.models import Event, EventStatus, Registration, TicketType
+from conference.models import Event, EventStatus, Registration, TicketType, WaitlistMode
 from conference.registration.forms import (
     ConfirmForm,
     EditForm,
@@ -144,7 +144,7 @@ def _locale() -> str:
 @public
 def register(slug: str):
     event = get_public_event_or_404(slug)
-    if request.method == "GET":
+    if request.method == "GET" and event.waitlist_mode is WaitlistMode.OFFER:
         service.expire_offers(event)  # lapsed offers pass on before seats are shown
     code = (request.values.get("code") or request.form.get("access_code") or "").strip()[:64]
     ticket_types = _offered_ticket_types(event, code)
