@@ -85,6 +85,14 @@ DETAIL_ERRORS = {
     "phone": _l("A phone number may contain digits, spaces and + - ( ) . /"),
 }
 
+#: Messages for invalid answers, by reason.
+ANSWER_ERRORS = {
+    "required": _l("Please answer this question."),
+    "choice": _l("Please choose from the options given."),
+    "too_long": _l("This answer is too long."),
+    "invalid": _l("This answer contains characters we cannot accept."),
+}
+
 
 def _offered_ticket_types(event: Event, code: str) -> list[TicketType]:
     """Public ticket types, plus hidden ones whose access code was given."""
@@ -125,8 +133,8 @@ def _apply_error(form, error: RegistrationError, questions) -> None:
     if isinstance(error, InvalidAnswer):
         name = f"q_{error.details.get('question_id')}"
         if name in form:
-            form[name].errors = [*form[name].errors, _("Please answer this question with one "
-                                                      "of the options (or shorter).")]
+            message = ANSWER_ERRORS.get(error.details.get("reason"), ANSWER_ERRORS["invalid"])
+            form[name].errors = [*form[name].errors, message]
             return
     if isinstance(error, ConsentRequired) and "privacy_consent" in form:
         form.privacy_consent.errors = [_("Please accept the privacy policy to register.")]
