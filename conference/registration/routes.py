@@ -189,9 +189,10 @@ def register(slug: str):
                 return redirect(url_for("registration.done", slug=event.slug,
                                         token=registration.token))
     status = 400 if request.method == "POST" else 200
+    bad_code = bool(code) and all(t.is_public for t in ticket_types)
     return render_template("registration/register.html", event=event, form=form,
                            questions=questions, ticket_types=ticket_types, already=already,
-                           code=code, lost_form=LostLinkForm(formdata=None,
+                           code=code, bad_code=bad_code, lost_form=LostLinkForm(formdata=None,
                                                              data={"email": already})), status
 
 

@@ -278,3 +278,11 @@ def test_every_question_kind_is_asked_and_stored_from_the_form(client, event, st
     stored = {a.question_id: a.value for a in registrations()[0].answers}
     assert stored == {diet.id: "Vegan", workshops.id: "AI\nGMP", visit.id: "yes",
                       note.id: "Step-free access"}
+
+
+def test_a_wrong_access_code_is_reported_and_unlocks_nothing(client, event, standard,
+                                                             make_ticket_type):
+    make_ticket_type(event, name="Press", is_public=False, access_code="INK")
+    page = client.get("/e/lsos/register?code=INKY").get_data(as_text=True)
+    assert "This access code is not valid" in page
+    assert "Press" not in page
