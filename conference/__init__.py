@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.manage import bp as manage_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
+    from conference.registration import bp as registration_bp
     from conference.review import bp as review_bp
 
     app.register_blueprint(public_bp)
@@ -71,3 +72,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cfp_bp)
     app.register_blueprint(cfp_manage_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(registration_bp)

@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.fixtures.agenda",
     "tests.fixtures.cfp",
     "tests.fixtures.smtp",
+    "tests.fixtures.registration",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -91,6 +91,15 @@ class TicketType(db.Model):
 class Registration(db.Model):
     """One person's registration for one event."""
 
+    __table_args__ = (
+        # One active registration per email and event, even under parallel requests.
+        sa.Index(
+            "uq_registration_active_email", "event_id", "email", unique=True,
+            postgresql_where=sa.text("state NOT IN ('cancelled', 'rejected')"),
+            sqlite_where=sa.text("state NOT IN ('cancelled', 'rejected')"),
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     ticket_type_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket_type.id"), index=True)
