@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := conference:create_app
 
-.PHONY: run test lint install migrate demo worker clean
+.PHONY: run test lint install migrate demo worker clean vendor
 
 # (Re)install when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -34,6 +34,13 @@ lint: install
 
 worker: migrate
 	$(BIN)/flask mail worker
+
+## Refresh the JavaScript libraries in static/js/vendor from package-lock.json (needs npm)
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/js/vendor
+	cp node_modules/jsqr/dist/jsQR.js static/js/vendor/jsQR.js
+	cp node_modules/jsqr/LICENSE static/js/vendor/jsQR.LICENSE
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ from conference.models.agenda import (
     StarredSession,
     Track,
 )
+from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.registrations import (
@@ -28,7 +29,10 @@ from conference.models.speakers import Speaker, SpeakerUnavailability
 __all__ = [
     "Answer",
     "BadgeRole",
+    "CheckIn",
+    "CheckInConflict",
     "CheckinRule",
+    "Checkpoint",
     "Event",
     "EventStatus",
     "OutboxMessage",
@@ -41,6 +45,7 @@ __all__ = [
     "RegistrationState",
     "Role",
     "Room",
+    "ScanLog",
     "SeatBooking",
     "Session",
     "SessionStatus",

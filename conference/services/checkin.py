@@ -1,0 +1,578 @@
+"""Check-in at the door: verdicts for scanned badges, undo, and the offline bundle and sync.
+
+One accepted entry per rule is guaranteed by the database, not by a read-then-write: the
+``CheckIn`` unique constraint ``(registration, scope, day_key)`` refuses a second row, and
+the insert runs in a savepoint so the loser of a race turns into "already checked in".
+A scan's client nonce is claimed first (``ScanLog.nonce`` is unique), so a retry of the
+same scan, even racing the original, replays the original verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from conference.extensions import db
+from conference.models import (
+    CheckIn,
+    CheckInConflict,
+    CheckinRule,
+    Checkpoint,
+    Event,
+    PaymentStatus,
+    Registration,
+    RegistrationState,
+    ScanLog,
+    SeatBooking,
+    Session,
+    User,
+)
+from conference.models.checkin import WHOLE_EVENT_DAY_KEY
+from conference.models.registrations import TICKET_CODE_ALPHABET, TICKET_CODE_LENGTH
+from conference.models.types import utcnow
+from conference.services import DomainError
+
+#: Verdict codes and the colour the scanner shows.
+VERDICT_LEVELS = {
+    "welcome": "ok",
+    "already_checked_in": "warn",
+    "cancelled": "bad",
+    "waitlisted": "bad",
+    "pending": "bad",
+    "unpaid": "bad",
+    "wrong_event": "bad",
+    "no_seat": "bad",
+    "unknown_code": "bad",
+    "malformed": "bad",
+}
+#: Longest scanned text looked at; anything longer is malformed without further work.
+MAX_SCAN_LENGTH = 64
+#: Characters kept in the scan log.
+LOGGED_CODE_LENGTH = 24
+NONCE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_CODE_PATTERN = re.compile(rf"^[{TICKET_CODE_ALPHABET}]{{{TICKET_CODE_LENGTH}}}$")
+#: Hex digits of SHA-256(salt + code) in the offline bundle (64 bits: no collisions among
+#: thousands of codes; the 89-bit codes themselves cannot be recovered from it).
+OFFLINE_HASH_HEX = 16
+#: Offline scans claiming to be from further in the future than this are clamped to now.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+class CheckinError(DomainError):
+    code = "checkin_error"
+
+
+class BadNonce(CheckinError):
+    code = "bad_nonce"
+
+
+class NonceReused(CheckinError):
+    """The nonce belongs to a scan of another code or event: a client bug, not a retry."""
+
+    code = "nonce_reused"
+
+
+class CheckpointClosed(CheckinError):
+    code = "checkpoint_closed"
+
+
+class NotCheckedIn(CheckinError):
+    code = "not_checked_in"
+
+
+@dataclass
+class Verdict:
+    """What the scanner shows. ``code`` is one of ``VERDICT_LEVELS``."""
+
+    code: str
+    registration_id: int | None = None
+    name: str = ""
+    ticket_type: str = ""
+    badge_role: str = ""
+    #: For ``already_checked_in``: the earlier entry's time (UTC, ISO) and checkpoint name.
+    checked_in_at: str | None = None
+    checkpoint: str | None = None
+    #: True when this is the replay of an earlier scan with the same nonce.
+    replayed: bool = False
+    scan_id: int | None = field(default=None, repr=False)
+
+    @property
+    def level(self) -> str:
+        return VERDICT_LEVELS[self.code]
+
+    @property
+    def admitted(self) -> bool:
+        return self.code == "welcome"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("scan_id")
+        data["level"] = self.level
+        return data
+
+
+def normalise_code(raw: object) -> str | None:
+    """The ticket code in canonical form, or None when it cannot be a ticket code.
+
+    Scanners add whitespace or lower-case letters; everything else is refused before the
+    database is asked.
+    """
+    if not isinstance(raw, str) or len(raw) > MAX_SCAN_LENGTH:
+        return None
+    code = raw.strip().upper()
+    return code if _CODE_PATTERN.match(code) else None
+
+
+def day_key_for(event: Event, instant: dt.datetime) -> str | None:
+    """The ``CheckIn.day_key`` for an entry at ``instant`` under the event's rule."""
+    if event.checkin_rule is CheckinRule.ONCE:
+        return WHOLE_EVENT_DAY_KEY
+    if event.checkin_rule is CheckinRule.DAILY:
+        return instant.astimezone(event.tz).date().isoformat()
+    return None
+
+
+def check_in(
+    event: Event,
+    checkpoint: Checkpoint,
+    code: object,
+    *,
+    user: User | None,
+    nonce: str | None,
+    scanned_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    source: str = "api",
+    offline: bool = False,
+) -> Verdict:
+    """Decide whether the badge ``code`` may pass ``checkpoint`` and record the scan.
+
+    Every scan is logged. A welcome creates a ``CheckIn``; a concurrent second scan of the
+    same badge gets ``already_checked_in``. A retry with the same ``nonce`` returns the
+    first verdict (``replayed=True``). Flushes; the caller commits.
+    """
+    now = now or utcnow()
+    scanned_at = scanned_at or now
+    if checkpoint.event_id != event.id:
+        raise CheckinError("checkpoint of another event")
+    if not checkpoint.active:
+        raise CheckpointClosed()
+    if nonce is not None and not (isinstance(nonce, str) and NONCE_PATTERN.match(nonce)):
+        raise BadNonce()
+    logged_code = _loggable(code)
+
+    if nonce is not None:
+        earlier = _scan_by_nonce(nonce)
+        if earlier is not None:
+            return _replay(earlier, event, logged_code)
+
+    log = ScanLog(
+        event_id=event.id, checkpoint_id=checkpoint.id, user_id=user.id if user else None,
+        scanned_at=scanned_at, received_at=now, code=logged_code, verdict="malformed",
+        nonce=nonce, source=source[:10], offline=offline,
+    )
+    if nonce is not None:
+        # Claim the nonce first: a racing retry of this scan waits here and then replays.
+        try:
+            with db.session.begin_nested():
+                db.session.add(log)
+        except IntegrityError:
+            earlier = _scan_by_nonce(nonce)
+            if earlier is None:  # pragma: no cover - the unique row must exist
+                raise
+            return _replay(earlier, event, logged_code)
+    else:
+        db.session.add(log)
+
+    verdict = _decide(event, checkpoint, normalise_code(code), user, scanned_at, offline)
+    log.verdict = verdict.code
+    log.registration_id = verdict.registration_id
+    log.details = json.dumps(verdict.as_dict())
+    db.session.flush()
+    verdict.scan_id = log.id
+    return verdict
+
+
+def _loggable(code: object) -> str:
+    """The scanned text as stored in the log: printable, at most 24 characters."""
+    if not isinstance(code, str):
+        return ""
+    text = code[:MAX_SCAN_LENGTH].strip()
+    return "".join(c if c.isprintable() else "?" for c in text)[:LOGGED_CODE_LENGTH]
+
+
+def _scan_by_nonce(nonce: str) -> ScanLog | None:
+    return db.session.execute(db.select(ScanLog).filter_by(nonce=nonce)).scalar_one_or_none()
+
+
+def _replay(log: ScanLog, event: Event, logged_code: str) -> Verdict:
+    if log.event_id != event.id or not hmac.compare_digest(
+        log.code.encode(), logged_code.encode()
+    ):
+        raise NonceReused()
+    data = json.loads(log.details or "{}")
+    data.pop("level", None)
+    data["replayed"] = True
+    data.setdefault("code", log.verdict)
+    verdict = Verdict(**data)
+    verdict.scan_id = log.id
+    return verdict
+
+
+def _find_registration(code: str) -> Registration | None:
+    registration = db.session.execute(
+        db.select(Registration).filter_by(ticket_code=code)
+    ).scalar_one_or_none()
+    # The index found the row; compare the secret in constant time all the same.
+    if registration is None or not hmac.compare_digest(
+        registration.ticket_code.encode(), code.encode()
+    ):
+        return None
+    return registration
+
+
+def refusal_for(registration: Registration, checkpoint: Checkpoint,
+                booked: set[int] | None = None) -> str | None:
+    """The verdict code refusing ``registration`` at ``checkpoint``, or None if it may pass
+    (before the "already checked in" check). ``booked``: preloaded seat holders, if any."""
+    event = registration.event
+    if registration.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED):
+        return "cancelled"
+    if registration.state is RegistrationState.WAITLISTED:
+        return "waitlisted"
+    if registration.state is RegistrationState.PENDING:
+        return "pending"
+    if event.requires_payment and registration.payment_status is PaymentStatus.UNPAID:
+        return "unpaid"
+    if checkpoint.session_id is not None and _needs_seat(checkpoint.session):
+        if booked is not None:
+            has_seat = registration.id in booked
+        else:
+            has_seat = db.session.execute(
+                db.select(SeatBooking.id).filter_by(
+                    session_id=checkpoint.session_id, registration_id=registration.id
+                )
+            ).first() is not None
+        if not has_seat:
+            return "no_seat"
+    return None
+
+
+def _needs_seat(session: Session | None) -> bool:
+    """Workshops with bookable seats admit only people holding a booking."""
+    return session is not None and session.needs_booking
+
+
+def _person(registration: Registration) -> dict:
+    return {
+        "registration_id": registration.id,
+        "name": registration.full_name,
+        "ticket_type": registration.ticket_type.name,
+        "badge_role": registration.badge_role.value,
+    }
+
+
+def _decide(event, checkpoint, code, user, scanned_at, offline) -> Verdict:
+    if code is None:
+        return Verdict("malformed")
+    registration = _find_registration(code)
+    if registration is None:
+        return Verdict("unknown_code")
+    if registration.event_id != event.id:
+        return Verdict("wrong_event")
+    person = _person(registration)
+    refusal = refusal_for(registration, checkpoint)
+    if refusal:
+        return Verdict(refusal, **person)
+    entry = CheckIn(
+        event_id=event.id, registration_id=registration.id, checkpoint_id=checkpoint.id,
+        scope=checkpoint.scope, day_key=day_key_for(event, scanned_at),
+        checked_in_at=scanned_at, user_id=user.id if user else None, offline=offline,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:
+        earlier = _existing_entry(registration, checkpoint, entry.day_key)
+        return Verdict(
+            "already_checked_in", **person,
+            checked_in_at=earlier.checked_in_at.isoformat() if earlier else None,
+            checkpoint=earlier.checkpoint.name if earlier else None,
+        )
+    return Verdict("welcome", **person)
+
+
+def _existing_entry(registration, checkpoint, day_key) -> CheckIn | None:
+    return db.session.execute(
+        db.select(CheckIn).filter_by(
+            registration_id=registration.id, scope=checkpoint.scope, day_key=day_key
+        )
+    ).scalar_one_or_none()
+
+
+def undo_check_in(entry: CheckIn, *, user: User | None, now: dt.datetime | None = None) -> None:
+    """Remove an accepted entry (organizers), so the badge may enter again; logged."""
+    now = now or utcnow()
+    db.session.add(ScanLog(
+        event_id=entry.event_id, checkpoint_id=entry.checkpoint_id,
+        user_id=user.id if user else None, registration_id=entry.registration_id,
+        scanned_at=now, received_at=now, code="", verdict="undone", source="manage",
+        details=json.dumps({"checked_in_at": entry.checked_in_at.isoformat()}),
+    ))
+    db.session.execute(
+        sa.update(CheckInConflict).where(CheckInConflict.winner_checkin_id == entry.id)
+        .values(winner_checkin_id=None)
+    )
+    db.session.delete(entry)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------
+# Checkpoints
+
+
+def ensure_checkpoints(event: Event) -> list[Checkpoint]:
+    """An entrance and one checkpoint per scheduled bookable workshop; flushes. Idempotent."""
+    from conference.models import SessionStatus
+
+    existing = db.session.execute(
+        db.select(Checkpoint).filter_by(event_id=event.id)
+    ).scalars().all()
+    if not any(c.is_entrance for c in existing):
+        db.session.add(Checkpoint(event_id=event.id, name="Main entrance", position=0))
+    have_sessions = {c.session_id for c in existing if c.session_id}
+    workshops = db.session.execute(
+        db.select(Session).where(
+            Session.event_id == event.id, Session.seat_capacity.is_not(None),
+            Session.status == SessionStatus.SCHEDULED,
+        ).order_by(Session.starts_at, Session.id)
+    ).scalars().all()
+    for position, session in enumerate(workshops, start=10):
+        if session.id not in have_sessions:
+            db.session.add(Checkpoint(event_id=event.id, name=session.title[:120],
+                                      session_id=session.id, position=position))
+    db.session.flush()
+    return checkpoints_of(event)
+
+
+def add_entrance(event: Event, name: str) -> Checkpoint:
+    """Another entrance (e.g. "Gate 2"); entries at all entrances count together."""
+    name = name.strip()[:120]
+    if not name:
+        raise CheckinError("name required", field="name")
+    checkpoint = Checkpoint(event_id=event.id, name=name, position=1)
+    db.session.add(checkpoint)
+    db.session.flush()
+    return checkpoint
+
+
+def checkpoints_of(event: Event, *, active_only: bool = True) -> list[Checkpoint]:
+    query = db.select(Checkpoint).filter_by(event_id=event.id)
+    if active_only:
+        query = query.filter_by(active=True)
+    return list(db.session.execute(
+        query.order_by(Checkpoint.position, Checkpoint.id)
+    ).scalars())
+
+
+# ---------------------------------------------------------------------------------------
+# Name search (forgotten badge)
+
+
+def search_registrations(event: Event, query: str, *, limit: int = 10) -> list[Registration]:
+    """Registrations of the event whose name, email or organization contains ``query``."""
+    words = [w for w in query.strip().lower().split() if w][:4]
+    if not words or sum(len(w) for w in words) < 2:
+        return []
+    statement = db.select(Registration).filter_by(event_id=event.id)
+    for word in words:
+        pattern = f"%{word.replace('%', '').replace('_', '')}%"
+        statement = statement.where(sa.or_(
+            sa.func.lower(Registration.first_name).like(pattern),
+            sa.func.lower(Registration.last_name).like(pattern),
+            Registration.email.like(pattern),
+            sa.func.lower(Registration.organization).like(pattern),
+        ))
+    statement = statement.order_by(Registration.last_name, Registration.first_name).limit(limit)
+    return list(db.session.execute(statement).scalars())
+
+
+# ---------------------------------------------------------------------------------------
+# Offline
+
+
+def offline_hash(salt: str, code: str) -> str:
+    """What the offline bundle carries instead of a code: SHA-256(salt + code), truncated."""
+    return hashlib.sha256((salt + code).encode()).hexdigest()[:OFFLINE_HASH_HEX]
+
+
+def offline_bundle(event: Event, checkpoint: Checkpoint, *, now: dt.datetime | None = None
+                   ) -> dict:
+    """Everything a scanner needs to give verdicts at ``checkpoint`` without the server.
+
+    Codes are replaced by salted hashes (a fresh random salt per bundle), so a lost phone
+    does not leak working badge codes. Each entry carries the verdict the server would give
+    now (before "already"), and the current entry, if any, for the rule's day.
+    """
+    now = now or utcnow()
+    salt = secrets.token_hex(16)
+    registrations = db.session.execute(
+        db.select(Registration).filter_by(event_id=event.id)
+        .options(sa.orm.selectinload(Registration.ticket_type))
+    ).scalars().all()
+    booked: set[int] = set()
+    if checkpoint.session_id is not None:
+        booked = set(db.session.execute(
+            db.select(SeatBooking.registration_id).filter_by(session_id=checkpoint.session_id)
+        ).scalars())
+    entries_query = db.select(CheckIn).filter_by(event_id=event.id, scope=checkpoint.scope)
+    day_key = day_key_for(event, now)
+    if day_key is not None:
+        entries_query = entries_query.filter_by(day_key=day_key)
+    else:
+        entries_query = entries_query.where(sa.false())
+    entered = {
+        e.registration_id: e for e in db.session.execute(
+            entries_query.options(sa.orm.selectinload(CheckIn.checkpoint))
+        ).scalars()
+    }
+    people = []
+    for registration in registrations:
+        refusal = refusal_for(registration, checkpoint, booked)
+        entry = entered.get(registration.id)
+        people.append({
+            "h": offline_hash(salt, registration.ticket_code),
+            "id": registration.id,
+            "name": registration.full_name,
+            "ticket_type": registration.ticket_type.name,
+            "badge_role": registration.badge_role.value,
+            "state": registration.state.value,
+            "seat": registration.id in booked,
+            "verdict": refusal or "welcome",
+            "checked_in_at": entry.checked_in_at.isoformat() if entry else None,
+            "checkpoint": entry.checkpoint.name if entry else None,
+        })
+    return {
+        "event": event.slug,
+        "checkpoint": {"id": checkpoint.id, "name": checkpoint.name},
+        "rule": event.checkin_rule.value,
+        "timezone": event.timezone,
+        "generated_at": now.isoformat(),
+        "hash": {"algorithm": "sha256", "salt": salt, "hex_digits": OFFLINE_HASH_HEX},
+        "registrations": people,
+    }
+
+
+@dataclass
+class OfflineScan:
+    """One scan made while offline, as uploaded by the scanner."""
+
+    nonce: str
+    code: str
+    scanned_at: dt.datetime
+    #: What the device showed (``welcome``, ``already_checked_in``, ...).
+    local_verdict: str
+
+
+@dataclass
+class SyncResult:
+    verdicts: list[tuple[str, Verdict]]
+    conflicts: list[CheckInConflict]
+
+
+def sync_offline_scans(
+    event: Event, checkpoint: Checkpoint, scans: list[OfflineScan], *, user: User | None,
+    now: dt.datetime | None = None,
+) -> SyncResult:
+    """Replay uploaded offline scans in the order they happened; the first scan wins.
+
+    A scan earlier than the entry the server already holds takes that entry over (the
+    later scan, online or offline, becomes the conflict). Every offline verdict the server
+    does not confirm (e.g. a "welcome" for a badge already in) becomes a
+    ``CheckInConflict`` for the organizers.
+    Scans already uploaded (same nonce) are replayed, not counted twice. Flushes.
+    """
+    now = now or utcnow()
+    verdicts: list[tuple[str, Verdict]] = []
+    conflicts: list[CheckInConflict] = []
+    for scan in sorted(scans, key=lambda s: s.scanned_at):
+        at = min(scan.scanned_at, now + CLOCK_SKEW)
+        verdict = check_in(event, checkpoint, scan.code, user=user, nonce=scan.nonce,
+                           scanned_at=at, now=now, source="offline", offline=True)
+        verdicts.append((scan.nonce, verdict))
+        if verdict.replayed:
+            continue
+        if verdict.code == "already_checked_in":
+            conflict = _first_scan_wins(event, checkpoint, verdict, at, scan.local_verdict)
+            if conflict is not None:
+                conflicts.append(conflict)
+                continue
+        if scan.local_verdict != verdict.code:
+            conflicts.append(_conflict(event, verdict, scan.local_verdict, None))
+    db.session.flush()
+    return SyncResult(verdicts, conflicts)
+
+
+def _conflict(event, verdict: Verdict, local_verdict: str, winner: CheckIn | None
+              ) -> CheckInConflict:
+    conflict = CheckInConflict(
+        event_id=event.id, registration_id=verdict.registration_id, scan_log_id=verdict.scan_id,
+        local_verdict=(local_verdict or "")[:30], server_verdict=verdict.code,
+        winner_checkin_id=winner.id if winner else None,
+    )
+    db.session.add(conflict)
+    return conflict
+
+
+def _first_scan_wins(event, checkpoint, verdict: Verdict, at: dt.datetime,
+                     local_verdict: str) -> CheckInConflict | None:
+    """The offline scan was earlier than the entry on record: it becomes the entry."""
+    registration = db.session.get(Registration, verdict.registration_id)
+    entry = _existing_entry(registration, checkpoint, day_key_for(event, at))
+    if entry is None or entry.checked_in_at <= at:
+        return None
+    later_scan = db.session.execute(
+        db.select(ScanLog).where(
+            ScanLog.registration_id == entry.registration_id,
+            ScanLog.verdict == "welcome", ScanLog.checkpoint_id == entry.checkpoint_id,
+            ScanLog.scanned_at == entry.checked_in_at,
+        ).order_by(ScanLog.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    this_scan = db.session.get(ScanLog, verdict.scan_id)
+    entry.checked_in_at = at
+    entry.checkpoint_id = checkpoint.id
+    entry.user_id = this_scan.user_id
+    entry.offline = True
+    this_scan.verdict = "welcome"
+    verdict_data = json.loads(this_scan.details)
+    verdict_data.update(code="welcome", checked_in_at=None, checkpoint=None)
+    this_scan.details = json.dumps(verdict_data)
+    verdict.code, verdict.checked_in_at, verdict.checkpoint = "welcome", None, None
+    loser = later_scan or this_scan
+    conflict = CheckInConflict(
+        event_id=event.id, registration_id=entry.registration_id, scan_log_id=loser.id,
+        local_verdict=local_verdict[:30] if later_scan is None else "welcome",
+        server_verdict="already_checked_in", winner_checkin_id=entry.id,
+    )
+    db.session.add(conflict)
+    db.session.flush()
+    return conflict
+
+
+def open_conflicts(event: Event) -> list[CheckInConflict]:
+    return list(db.session.execute(
+        db.select(CheckInConflict).filter_by(event_id=event.id, resolved_at=None)
+        .order_by(CheckInConflict.created_at.desc(), CheckInConflict.id.desc())
+    ).scalars())
+
+
+def resolve_conflict(conflict: CheckInConflict, *, now: dt.datetime | None = None) -> None:
+    """Mark a conflict as seen and dealt with."""
+    conflict.resolved_at = now or utcnow()
