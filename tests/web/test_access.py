@@ -54,7 +54,25 @@ def world(make_event, make_user, make_registration):
         "other_organizer": make_user(Role.ORGANIZER, events=[other_event]),
     }
     registration = make_registration(event)
-    return {"event": event, "users": users, "registration": registration}
+    world = {"event": event, "users": users, "registration": registration}
+    world.update(_checkin_world(event, registration, users["door"]))
+    return world
+
+
+def _checkin_world(event, registration, door) -> dict:
+    from conference.extensions import db
+    from conference.models import Checkpoint
+    from conference.services.checkin import OfflineScan, check_in, sync_offline_scans
+
+    checkpoint = Checkpoint(event_id=event.id, name="Main entrance")
+    db.session.add(checkpoint)
+    db.session.flush()
+    check_in(event, checkpoint, registration.ticket_code, user=door, nonce="access-world-1")
+    result = sync_offline_scans(event, checkpoint, [OfflineScan(
+        "access-world-2", registration.ticket_code, registration.created_at, "welcome")],
+        user=door)
+    db.session.commit()
+    return {"checkpoint": checkpoint, "conflict": result.conflicts[0]}
 
 
 def url_values(world) -> dict[str, object]:
@@ -64,6 +82,9 @@ def url_values(world) -> dict[str, object]:
         "token": world["registration"].token,
         "registration_id": world["registration"].id,
         "filename": "css/site.css",
+        "checkpoint_id": world["checkpoint"].id,
+        "checkin_id": world["conflict"].winner_checkin_id,
+        "conflict_id": world["conflict"].id,
     }
 
 
