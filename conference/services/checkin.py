@@ -1,10 +1,10 @@
 """Check-in at the door: verdicts for scanned badges, undo, and the offline bundle and sync.
 
 One accepted entry per rule is guaranteed by the database, not by a read-then-write: the
-``CheckIn`` unique constraint ``(registration, scope, day_key)`` refuses a second row, and
-the insert runs in a savepoint so the loser of a race turns into "already checked in".
-A scan's client nonce is claimed first (``ScanLog.nonce`` is unique), so a retry of the
-same scan, even racing the original, replays the original verdict.
+``CheckIn`` unique constraint ``(registration, scope, day_key)`` refuses a second row; the
+insert is ``ON CONFLICT DO NOTHING``, so the loser of a race (which PostgreSQL makes wait
+for the winner's commit) gets "already checked in". ``ScanLog.nonce`` is unique the same
+way, so a retry of a scan, even racing the original, replays the original verdict.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import secrets
 from dataclasses import asdict, dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from conference.extensions import db
 from conference.models import (
@@ -167,37 +166,38 @@ def check_in(
     if nonce is not None and not (isinstance(nonce, str) and NONCE_PATTERN.match(nonce)):
         raise BadNonce()
     logged_code = _loggable(code)
-
-    if nonce is not None:
+    verdict, entry_id = _decide(event, checkpoint, normalise_code(code), user, scanned_at,
+                                offline)
+    # The scan log row carries the nonce. If a scan with this nonce was recorded first (a
+    # retry, possibly racing the original: PostgreSQL makes this insert wait for it), the
+    # earlier verdict is replayed and this attempt's entry, if any, is taken back.
+    scan_id = db.session.execute(
+        _insert_or_ignore(ScanLog).values(
+            event_id=event.id, checkpoint_id=checkpoint.id, user_id=user.id if user else None,
+            registration_id=verdict.registration_id, scanned_at=scanned_at, received_at=now,
+            code=logged_code, verdict=verdict.code, nonce=nonce, source=source[:10],
+            offline=offline, details=json.dumps(verdict.as_dict()),
+        ).returning(ScanLog.id)
+    ).scalar()
+    if scan_id is None:
+        if entry_id is not None:
+            db.session.execute(sa.delete(CheckIn).where(CheckIn.id == entry_id))
         earlier = _scan_by_nonce(nonce)
-        if earlier is not None:
-            return _replay(earlier, event, logged_code)
-
-    log = ScanLog(
-        event_id=event.id, checkpoint_id=checkpoint.id, user_id=user.id if user else None,
-        scanned_at=scanned_at, received_at=now, code=logged_code, verdict="malformed",
-        nonce=nonce, source=source[:10], offline=offline,
-    )
-    if nonce is not None:
-        # Claim the nonce first: a racing retry of this scan waits here and then replays.
-        try:
-            with db.session.begin_nested():
-                db.session.add(log)
-        except IntegrityError:
-            earlier = _scan_by_nonce(nonce)
-            if earlier is None:  # pragma: no cover - the unique row must exist
-                raise
-            return _replay(earlier, event, logged_code)
-    else:
-        db.session.add(log)
-
-    verdict = _decide(event, checkpoint, normalise_code(code), user, scanned_at, offline)
-    log.verdict = verdict.code
-    log.registration_id = verdict.registration_id
-    log.details = json.dumps(verdict.as_dict())
-    db.session.flush()
-    verdict.scan_id = log.id
+        if earlier is None:  # pragma: no cover - the conflicting row must exist
+            raise CheckinError("scan log conflict without a row")
+        return _replay(earlier, event, logged_code)
+    verdict.scan_id = scan_id
     return verdict
+
+
+def _insert_or_ignore(model):
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database (PostgreSQL or
+    SQLite): a unique violation yields no row instead of an error, without a savepoint."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing()
 
 
 def _loggable(code: object) -> str:
@@ -208,7 +208,9 @@ def _loggable(code: object) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)[:LOGGED_CODE_LENGTH]
 
 
-def _scan_by_nonce(nonce: str) -> ScanLog | None:
+def _scan_by_nonce(nonce: str | None) -> ScanLog | None:
+    if nonce is None:
+        return None
     return db.session.execute(db.select(ScanLog).filter_by(nonce=nonce)).scalar_one_or_none()
 
 
@@ -229,6 +231,7 @@ def _replay(log: ScanLog, event: Event, logged_code: str) -> Verdict:
 def _find_registration(code: str) -> Registration | None:
     registration = db.session.execute(
         db.select(Registration).filter_by(ticket_code=code)
+        .options(sa.orm.joinedload(Registration.ticket_type))
     ).scalar_one_or_none()
     # The index found the row; compare the secret in constant time all the same.
     if registration is None or not hmac.compare_digest(
@@ -279,41 +282,44 @@ def _person(registration: Registration) -> dict:
     }
 
 
-def _decide(event, checkpoint, code, user, scanned_at, offline) -> Verdict:
+def _decide(event, checkpoint, code, user, scanned_at, offline) -> tuple[Verdict, int | None]:
+    """The verdict, and the id of the entry it created (welcome) or None."""
     if code is None:
-        return Verdict("malformed")
+        return Verdict("malformed"), None
     registration = _find_registration(code)
     if registration is None:
-        return Verdict("unknown_code")
+        return Verdict("unknown_code"), None
     if registration.event_id != event.id:
-        return Verdict("wrong_event")
+        return Verdict("wrong_event"), None
     person = _person(registration)
     refusal = refusal_for(registration, checkpoint)
     if refusal:
-        return Verdict(refusal, **person)
-    entry = CheckIn(
-        event_id=event.id, registration_id=registration.id, checkpoint_id=checkpoint.id,
-        scope=checkpoint.scope, day_key=day_key_for(event, scanned_at),
-        checked_in_at=scanned_at, user_id=user.id if user else None, offline=offline,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(entry)
-    except IntegrityError:
-        earlier = _existing_entry(registration, checkpoint, entry.day_key)
-        return Verdict(
-            "already_checked_in", **person,
-            checked_in_at=earlier.checked_in_at.isoformat() if earlier else None,
-            checkpoint=earlier.checkpoint.name if earlier else None,
-        )
-    return Verdict("welcome", **person)
+        return Verdict(refusal, **person), None
+    day_key = day_key_for(event, scanned_at)
+    # The unique constraint decides: of two parallel scans exactly one inserts the row,
+    # the other waits for it to commit and then inserts nothing.
+    entry_id = db.session.execute(
+        _insert_or_ignore(CheckIn).values(
+            event_id=event.id, registration_id=registration.id, checkpoint_id=checkpoint.id,
+            scope=checkpoint.scope, day_key=day_key, checked_in_at=scanned_at,
+            user_id=user.id if user else None, offline=offline,
+        ).returning(CheckIn.id)
+    ).scalar()
+    if entry_id is not None:
+        return Verdict("welcome", **person), entry_id
+    earlier = _existing_entry(registration, checkpoint, day_key)
+    return Verdict(
+        "already_checked_in", **person,
+        checked_in_at=earlier.checked_in_at.isoformat() if earlier else None,
+        checkpoint=earlier.checkpoint.name if earlier else None,
+    ), None
 
 
 def _existing_entry(registration, checkpoint, day_key) -> CheckIn | None:
     return db.session.execute(
         db.select(CheckIn).filter_by(
             registration_id=registration.id, scope=checkpoint.scope, day_key=day_key
-        )
+        ).options(sa.orm.joinedload(CheckIn.checkpoint))
     ).scalar_one_or_none()
 
 

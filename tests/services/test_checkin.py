@@ -285,3 +285,31 @@ def test_name_search_finds_by_parts_of_the_name_within_the_event(make_event, mak
     make_registration(make_event(), first_name="Małgorzata", last_name="Szymańska")
     assert search_registrations(event, "szymań małg") == [wanted]
     assert search_registrations(event, "%") == []
+
+
+def test_demo_step_adds_checkpoints_and_checks_in_some_confirmed_people(
+        make_event, make_registration, make_workshop):
+    import random
+
+    from conference.demo import _demo_checkin
+
+    event = make_event()
+    make_workshop(event)
+    for _ in range(5):
+        make_registration(event)
+    make_registration(event, state=RegistrationState.CANCELLED)
+    summary = _demo_checkin(event, random.Random(1))
+    db.session.commit()
+    assert summary == "3 checkpoints, 5 demo check-ins"
+    assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 5
+
+
+def test_retry_under_the_unlimited_rule_does_not_add_a_second_entry(door, make_registration):
+    event, gate, user = door
+    event.checkin_rule = CheckinRule.UNLIMITED
+    db.session.commit()
+    code = make_registration(event).ticket_code
+    scan(event, gate, code, user, nonce_value="unlimited-retry-1")
+    again = scan(event, gate, code, user, nonce_value="unlimited-retry-1")
+    assert again.replayed and again.code == "welcome"
+    assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 1

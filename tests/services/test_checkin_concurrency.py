@@ -77,3 +77,17 @@ def test_parallel_retries_with_one_nonce_both_get_welcome_and_one_entry(app, sce
     assert [v.code for v in verdicts] == ["welcome", "welcome"]
     assert sorted(v.replayed for v in verdicts) == [False, True]
     assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 1
+
+
+def test_parallel_retries_under_unlimited_leave_one_entry(app, scene):
+    from conference.models import CheckinRule
+
+    event = db.session.get(Event, scene["event_id"])
+    event.checkin_rule = CheckinRule.UNLIMITED
+    db.session.commit()
+    gate = scene["gates"][0]
+    jobs = [_scanner(scene["event_id"], gate, scene["user_id"], scene["codes"][0],
+                     "unlimited-same-nonce") for _ in range(2)]
+    verdicts = _parallel(app, jobs)
+    assert sorted(v.replayed for v in verdicts) == [False, True]
+    assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 1
