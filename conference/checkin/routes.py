@@ -203,8 +203,9 @@ def api_scan(event: Event):
     except CheckinError as error:
         db.session.rollback()
         return _error(error.code, 409 if error.code == "nonce_reused" else 400)
+    answer = _verdict_json(verdict, event)  # before the commit expires ``event``
     db.session.commit()
-    return jsonify(_verdict_json(verdict, event))
+    return jsonify(answer)
 
 
 def _registration_of(event: Event, registration_id: object) -> Registration | None:
