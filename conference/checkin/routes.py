@@ -35,17 +35,19 @@ from conference.models.types import utcnow
 from conference.security import event_access, login_required
 from conference.services.checkin import (
     CheckinError,
-    OfflineScan,
     add_entrance,
     check_in,
     checkpoints_of,
     ensure_checkpoints,
+    search_registrations,
+    undo_check_in,
+)
+from conference.services.checkin_offline import (
+    OfflineScan,
     offline_bundle,
     open_conflicts,
     resolve_conflict,
-    search_registrations,
     sync_offline_scans,
-    undo_check_in,
 )
 from conference.services.checkin_stats import checkin_stats, recent_check_ins
 

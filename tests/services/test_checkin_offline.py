@@ -9,9 +9,9 @@ import pytest
 
 from conference.extensions import db
 from conference.models import CheckIn, CheckInConflict, RegistrationState, Role, ScanLog
-from conference.services.checkin import (
+from conference.services.checkin import check_in
+from conference.services.checkin_offline import (
     OfflineScan,
-    check_in,
     offline_bundle,
     offline_hash,
     sync_offline_scans,

@@ -62,7 +62,8 @@ def world(make_event, make_user, make_registration):
 def _checkin_world(event, registration, door) -> dict:
     from conference.extensions import db
     from conference.models import Checkpoint
-    from conference.services.checkin import OfflineScan, check_in, sync_offline_scans
+    from conference.services.checkin import check_in
+    from conference.services.checkin_offline import OfflineScan, sync_offline_scans
 
     checkpoint = Checkpoint(event_id=event.id, name="Main entrance")
     db.session.add(checkpoint)
