@@ -149,7 +149,8 @@ def sync_offline_scans(
             if conflict is not None:
                 conflicts.append(conflict)
                 continue
-        if scan.local_verdict != verdict.code:
+        # An empty local verdict: the device had no list and only queued the scan.
+        if scan.local_verdict and scan.local_verdict != verdict.code:
             conflicts.append(_conflict(event, verdict, scan.local_verdict, None))
     db.session.flush()
     return SyncResult(verdicts, conflicts)

@@ -146,6 +146,7 @@
   }
 
   function hashCode(code) {
+    if (!(window.crypto && window.crypto.subtle)) { return Promise.reject(new Error("no crypto.subtle")); }
     var bytes = new TextEncoder().encode(bundle.salt + code);
     return window.crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
       return Array.prototype.map.call(new Uint8Array(digest), function (b) {
@@ -200,6 +201,10 @@
     return hashCode(code).then(function (h) {
       var entry = bundle.byHash[h];
       finish(entry ? localVerdict(entry, payload.scannedAt) : "unknown_code", entry);
+    }).catch(function () {
+      // No Web Crypto (a page served without HTTPS): queue the scan without a verdict.
+      enqueue(Object.assign(item, { local_verdict: "" }));
+      showVerdict("queued", "warn", texts.offlineMissing, "");
     });
   }
 

@@ -167,3 +167,12 @@ def test_offline_scan_times_in_the_future_are_clamped_to_now(door, make_registra
     db.session.commit()
     assert db.session.execute(db.select(CheckIn)).scalar_one().checked_in_at <= \
         now + dt.timedelta(minutes=5)
+
+
+def test_scans_queued_without_a_list_are_accepted_without_a_conflict(door, make_registration):
+    event, gate, user = door
+    code = make_registration(event).ticket_code
+    result = sync_offline_scans(event, gate, [offline(code, 1, "no-list-scan-1", local="")],
+                                user=user)
+    assert [v.code for _, v in result.verdicts] == ["welcome"]
+    assert result.conflicts == []
