@@ -50,14 +50,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--database", default=os.environ.get(
         "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--async-commit", action="store_true",
+                        help="serve with synchronous_commit=off (a crash of PostgreSQL may "
+                             "lose the last fraction of a second of scans)")
     args = parser.parse_args()
 
     url, drop = create_database(args.database)
+    server_url = url + ("?options=-c%20synchronous_commit%3Doff" if args.async_commit else "")
     server = None
     try:
         seed = seed_database(url)
         port = free_port()
-        server = start_gunicorn(url, port, args.workers, args.threads)
+        server = start_gunicorn(server_url, port, args.workers, args.threads)
         session = Session(port)
         session.login(seed["email"])
         session.csrf = session.page_token(f"/checkin/{seed['slug']}/{seed['checkpoint']}")

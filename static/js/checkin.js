@@ -89,12 +89,19 @@
   }
 
   // ---- Online scan ----------------------------------------------------------------------
-  function post(url, body) {
+  // A venue Wi-Fi that swallows requests must not freeze the door: after a few seconds the
+  // scan is judged offline (same nonce, so the server never counts it twice).
+  var SCAN_TIMEOUT_MS = 4000;
+  function post(url, body, timeoutMs) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && timeoutMs ? setTimeout(function () { controller.abort(); }, timeoutMs) : null;
     return fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(body)
-    });
+      body: JSON.stringify(body),
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) { clearTimeout(timer); return response; },
+            function (error) { clearTimeout(timer); throw error; });
   }
 
   function scan(payload) {
@@ -102,7 +109,7 @@
     payload.checkpoint = config.checkpoint;
     payload.scannedAt = new Date().toISOString();
     if (!navigator.onLine) { return scanOffline(payload); }
-    return post(config.scanUrl, payload).then(function (response) {
+    return post(config.scanUrl, payload, SCAN_TIMEOUT_MS).then(function (response) {
       if (response.status >= 500 || response.status === 0) { throw new Error("server " + response.status); }
       return response.json().then(function (data) {
         if (data.status === "ok") {
