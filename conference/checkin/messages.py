@@ -32,6 +32,12 @@ TITLES = {
     "unknown_code": _l("Unknown code"),
     "malformed": _l("Not a badge code"),
 }
+#: Short names of verdicts for lists (dashboard, conflicts).
+VERDICT_LABELS = {
+    **TITLES,
+    "welcome": _l("Admitted"),
+    "already_checked_in": _l("Already checked in"),
+}
 #: For an "already" without a known earlier entry (should not happen; never crash on it).
 ALREADY_PLAIN = _l("Already checked in")
 

@@ -27,7 +27,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from conference.checkin.forms import EntranceForm
-from conference.checkin.messages import BADGE_ROLE_LABELS, message_templates, verdict_texts
+from conference.checkin.messages import (
+    BADGE_ROLE_LABELS,
+    VERDICT_LABELS,
+    message_templates,
+    verdict_texts,
+)
 from conference.extensions import db
 from conference.links import add_link
 from conference.models import CheckIn, CheckInConflict, Checkpoint, Event, Registration
@@ -317,6 +322,7 @@ def _live_context(event: Event) -> dict:
         "conflicts": open_conflicts(event),
         "checkpoints": checkpoints_of(event, active_only=False),
         "now": utcnow(),
+        "VERDICT_LABELS": VERDICT_LABELS,
     }
 
 

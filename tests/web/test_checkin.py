@@ -342,7 +342,7 @@ def test_dashboard_lists_offline_conflicts_and_resolves_them(organizer_client, d
     door_client.post(f"/checkin/api/{gate.event.slug}/{gate.id}/sync", json={"scans": [
         {"nonce": "conflict-web-1", "code": code, "scanned_at": at, "local_verdict": "welcome"}]})
     html = organizer_client.get(f"/manage/{gate.event.slug}/checkin").get_data(as_text=True)
-    assert "Offline conflicts" in html and "already_checked_in" in html
+    assert "Offline conflicts" in html and "Already checked in" in html
     conflict_id = db.session.execute(db.select(CheckInConflict.id)).scalar_one()
     organizer_client.post(f"/manage/{gate.event.slug}/checkin/conflicts/{conflict_id}/resolve")
     html = organizer_client.get(f"/manage/{gate.event.slug}/checkin").get_data(as_text=True)
