@@ -164,17 +164,19 @@ def check_in(
     # The scan log row carries the nonce. If a scan with this nonce was recorded first (a
     # retry, possibly racing the original: PostgreSQL makes this insert wait for it), the
     # earlier verdict is replayed and this attempt's entry, if any, is taken back.
-    scan_id = db.session.execute(
-        _insert_or_ignore(ScanLog).values(
+    log_table = ScanLog.__table__
+    scan_id = db.session.connection().execute(
+        _insert_or_ignore(log_table).values(
             event_id=event.id, checkpoint_id=checkpoint.id, user_id=user.id if user else None,
             registration_id=verdict.registration_id, scanned_at=scanned_at, received_at=now,
             code=logged_code, verdict=verdict.code, nonce=nonce, source=source[:10],
             offline=offline, details=json.dumps(verdict.as_dict()),
-        ).returning(ScanLog.id)
+        ).returning(log_table.c.id)
     ).scalar()
     if scan_id is None:
         if entry_id is not None:
-            db.session.execute(sa.delete(CheckIn).where(CheckIn.id == entry_id))
+            db.session.connection().execute(
+                sa.delete(CheckIn.__table__).where(CheckIn.__table__.c.id == entry_id))
         earlier = _scan_by_nonce(nonce)
         if earlier is None:  # pragma: no cover - the conflicting row must exist
             raise CheckinError("scan log conflict without a row")
@@ -183,14 +185,15 @@ def check_in(
     return verdict
 
 
-def _insert_or_ignore(model):
+def _insert_or_ignore(table: sa.Table):
     """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database (PostgreSQL or
-    SQLite): a unique violation yields no row instead of an error, without a savepoint."""
+    SQLite): a unique violation yields no row instead of an error, without a savepoint.
+    Core statements on the table: the hot path of a busy door skips the ORM layer."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(model).on_conflict_do_nothing()
+    return insert(table).on_conflict_do_nothing()
 
 
 def _loggable(code: object) -> str:
@@ -291,12 +294,13 @@ def _decide(event, checkpoint, code, user, scanned_at, offline) -> tuple[Verdict
     day_key = day_key_for(event, scanned_at)
     # The unique constraint decides: of two parallel scans exactly one inserts the row,
     # the other waits for it to commit and then inserts nothing.
-    entry_id = db.session.execute(
-        _insert_or_ignore(CheckIn).values(
+    entries = CheckIn.__table__
+    entry_id = db.session.connection().execute(
+        _insert_or_ignore(entries).values(
             event_id=event.id, registration_id=registration.id, checkpoint_id=checkpoint.id,
             scope=checkpoint.scope, day_key=day_key, checked_in_at=scanned_at,
             user_id=user.id if user else None, offline=offline,
-        ).returning(CheckIn.id)
+        ).returning(entries.c.id)
     ).scalar()
     if entry_id is not None:
         return Verdict("welcome", **person), entry_id
