@@ -8,7 +8,7 @@ TRANSLATIONS := conference/translations
 LANGS ?= pl
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test lint install migrate demo worker clean messages translations
+.PHONY: run test lint install migrate demo worker clean messages translations vendor
 
 # (Re)install when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -59,6 +59,13 @@ lint: install
 
 worker: migrate
 	$(BIN)/flask mail worker
+
+## Refresh the JavaScript libraries in static/js/vendor from package-lock.json (needs npm)
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/js/vendor
+	cp node_modules/jsqr/dist/jsQR.js static/js/vendor/jsQR.js
+	cp node_modules/jsqr/LICENSE static/js/vendor/jsQR.LICENSE
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.auth import bp as auth_bp
     from conference.cfp import bp as cfp_bp
     from conference.cfp_manage import bp as cfp_manage_bp
+    from conference.checkin import bp as checkin_bp
     from conference.manage import bp as manage_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
@@ -73,3 +74,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cfp_manage_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(checkin_bp)

@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.fixtures.cfp",
     "tests.fixtures.smtp",
     "tests.fixtures.registration",
+    "tests.fixtures.checkin",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -11,6 +11,7 @@ from conference.models.agenda import (
     StarredSession,
     Track,
 )
+from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.registrations import (
@@ -55,7 +56,10 @@ __all__ = [
     "ReviewerAssignment",
     "Answer",
     "BadgeRole",
+    "CheckIn",
+    "CheckInConflict",
     "CheckinRule",
+    "Checkpoint",
     "Event",
     "EventStatus",
     "OutboxMessage",
@@ -68,6 +72,7 @@ __all__ = [
     "RegistrationState",
     "Role",
     "Room",
+    "ScanLog",
     "SeatBooking",
     "Session",
     "SessionStatus",

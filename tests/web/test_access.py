@@ -59,6 +59,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world = {"event": event, "users": users, "registration": registration,
              **agenda_world(event, registration)}
     world.update(_cfp_world(event, users["reviewer"], make_cfp, make_proposal))
+    world.update(_checkin_world(event, registration, users["door"]))
     return world
 
 
@@ -84,6 +85,23 @@ def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
             "criterion": reviews.criteria_of(event)[0]}
 
 
+def _checkin_world(event, registration, door) -> dict:
+    from conference.extensions import db
+    from conference.models import Checkpoint
+    from conference.services.checkin import check_in
+    from conference.services.checkin_offline import OfflineScan, sync_offline_scans
+
+    checkpoint = Checkpoint(event_id=event.id, name="Main entrance")
+    db.session.add(checkpoint)
+    db.session.flush()
+    check_in(event, checkpoint, registration.ticket_code, user=door, nonce="access-world-1")
+    result = sync_offline_scans(event, checkpoint, [OfflineScan(
+        "access-world-2", registration.ticket_code, registration.created_at, "welcome")],
+        user=door)
+    db.session.commit()
+    return {"checkpoint": checkpoint, "conflict": result.conflicts[0]}
+
+
 def url_values(world) -> dict[str, object]:
     """The value to put in each URL argument name."""
     return {
@@ -100,6 +118,9 @@ def url_values(world) -> dict[str, object]:
         "assignment_id": world["assignment"].id,
         "criterion_id": world["criterion"].id,
         "kind": "accepted",
+        "checkpoint_id": world["checkpoint"].id,
+        "checkin_id": world["conflict"].winner_checkin_id,
+        "conflict_id": world["conflict"].id,
     }
 
 

@@ -1,0 +1,3 @@
+from conference.checkin.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,374 @@
+"""Check-in: the door staff's scanner pages, its JSON API, and the organizers' dashboard.
+
+The JSON API is called by the logged-in scanner page with the session cookie, so it keeps
+Flask-WTF's CSRF protection: the page sends the token in the ``X-CSRFToken`` header (read
+from a data attribute). Exempting it would let any site a door phone visits check badges
+in through that phone's session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from conference.checkin.forms import EntranceForm
+from conference.checkin.messages import (
+    BADGE_ROLE_LABELS,
+    VERDICT_LABELS,
+    message_templates,
+    verdict_texts,
+)
+from conference.extensions import db
+from conference.links import add_link
+from conference.models import CheckIn, CheckInConflict, Checkpoint, Event, Registration
+from conference.models.types import utcnow
+from conference.security import event_access, login_required
+from conference.services.checkin import (
+    CheckinError,
+    add_entrance,
+    check_in,
+    checkpoints_of,
+    ensure_checkpoints,
+    search_registrations,
+    undo_check_in,
+)
+from conference.services.checkin_offline import (
+    OfflineScan,
+    offline_bundle,
+    open_conflicts,
+    resolve_conflict,
+    sync_offline_scans,
+)
+from conference.services.checkin_stats import checkin_stats, recent_check_ins
+
+bp = Blueprint("checkin", __name__)
+
+#: Largest offline upload accepted in one request.
+MAX_SYNC_SCANS = 2000
+SOURCES = {"camera", "keyboard", "search", "api"}
+
+STATE_LABELS = {
+    "confirmed": _l("Confirmed"),
+    "pending": _l("Pending approval"),
+    "waitlisted": _l("Waitlisted"),
+    "cancelled": _l("Cancelled"),
+    "rejected": _l("Rejected"),
+}
+
+
+def _staff_link(event: Event):
+    if current_user.is_authenticated and current_user.can_check_in(event):
+        return _("Check-in"), url_for("checkin.start", _anchor=f"event-{event.slug}")
+    return None
+
+
+def _manage_link(event: Event):
+    return _("Check-in dashboard"), url_for("checkin.dashboard", slug=event.slug)
+
+
+bp.record_once(lambda state: add_link(state.app, "staff", _staff_link))
+bp.record_once(lambda state: add_link(state.app, "manage", _manage_link))
+
+
+# ---------------------------------------------------------------------------------------
+# Door staff pages
+
+
+@bp.route("/checkin/")
+@login_required
+def start():
+    """Choose the event and the checkpoint."""
+    if current_user.is_superuser:
+        events = db.session.execute(db.select(Event).order_by(Event.starts_on.desc())).scalars()
+    else:
+        events = sorted(current_user.events, key=lambda e: e.starts_on, reverse=True)
+    events = [e for e in events if current_user.can_check_in(e)]
+    return render_template(
+        "checkin/start.html", events=[(e, checkpoints_of(e)) for e in events]
+    )
+
+
+@bp.route("/checkin/<slug>/setup", methods=["POST"])
+@event_access("door")
+def setup(event: Event):
+    """Create the main entrance and the workshop checkpoints."""
+    ensure_checkpoints(event)
+    db.session.commit()
+    flash(_("Checkpoints are ready."), "success")
+    return redirect(url_for("checkin.start", _anchor=f"event-{event.slug}"))
+
+
+@bp.route("/checkin/<slug>/<int:checkpoint_id>")
+@event_access("door")
+def scanner(event: Event, checkpoint_id: int):
+    checkpoint = _checkpoint_or_404(event, checkpoint_id)
+    config = {
+        "scanUrl": url_for("checkin.api_scan", slug=event.slug),
+        "searchUrl": url_for("checkin.api_search", slug=event.slug),
+        "offlineUrl": url_for("checkin.api_offline", slug=event.slug,
+                              checkpoint_id=checkpoint.id),
+        "syncUrl": url_for("checkin.api_sync", slug=event.slug, checkpoint_id=checkpoint.id),
+        "checkpoint": checkpoint.id,
+        "checkpointName": checkpoint.name,
+        "event": event.slug,
+        "timezone": event.timezone,
+        "rule": event.checkin_rule.value,
+        "locale": str(get_locale()),
+        "messages": message_templates(),
+        "texts": {
+            "waiting": _("Offline: %(count)s scans waiting", count="{count}"),
+            "offline": _("Offline"),
+            "online": _("Online"),
+            "offlineReady": _("Offline list ready: %(count)s people", count="{count}"),
+            "offlineMissing": _("No offline list: scans will wait for the connection."),
+            "synced": _("Uploaded %(count)s offline scans.", count="{count}"),
+            "ready": _("Ready to scan"),
+            "cameraOn": _("Stop camera"),
+            "cameraOff": _("Scan with camera"),
+            "cameraError": _("The camera cannot be used: %(error)s", error="{error}"),
+            "confirm": _("Check in %(name)s?", name="{name}"),
+            "noResults": _("Nobody found."),
+            "error": _("The server refused the scan: %(reason)s", reason="{reason}"),
+            "states": {k: str(v) for k, v in STATE_LABELS.items()},
+        },
+    }
+    return render_template("checkin/scanner.html", event=event, checkpoint=checkpoint,
+                           config=json.dumps(config))
+
+
+# ---------------------------------------------------------------------------------------
+# JSON API (documented in README.md)
+
+
+def _error(reason: str, status: int = 400, **extra):
+    return jsonify(status="error", reason=reason, **extra), status
+
+
+def _json_body() -> dict | None:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else None
+
+
+def _is_id(value: object) -> bool:
+    """A plausible primary key (databases refuse integers beyond 32 bits with an error)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
+def _checkpoint_or_404(event: Event, checkpoint_id: object) -> Checkpoint:
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) if _is_id(checkpoint_id) else None
+    if checkpoint is None or checkpoint.event_id != event.id:
+        abort(404)
+    return checkpoint
+
+
+def _verdict_json(verdict, event: Event) -> dict:
+    title, detail = verdict_texts(verdict, event)
+    return {"status": "ok", "verdict": verdict.as_dict(), "message": title, "detail": detail}
+
+
+@bp.route("/checkin/api/<slug>/scan", methods=["POST"])
+@event_access("door")
+def api_scan(event: Event):
+    """Scan one badge: ``{"code", "nonce", "checkpoint"}`` (or ``registration_id`` instead
+    of ``code`` after a name search) gives the verdict."""
+    data = _json_body()
+    if data is None:
+        return _error("bad_json")
+    checkpoint_id = data.get("checkpoint")
+    if not isinstance(checkpoint_id, int) or isinstance(checkpoint_id, bool):
+        return _error("bad_checkpoint")
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) if _is_id(checkpoint_id) else None
+    if checkpoint is None or checkpoint.event_id != event.id:
+        return _error("unknown_checkpoint", 404)
+    if not isinstance(data.get("nonce"), str):  # the API always needs one (safe retries)
+        return _error("bad_nonce")
+    source = data.get("source") if data.get("source") in SOURCES else "api"
+    code = data.get("code")
+    if "registration_id" in data:
+        registration = _registration_of(event, data["registration_id"])
+        if registration is None:
+            return _error("unknown_registration", 404)
+        code, source = registration.ticket_code, "search"
+    try:
+        verdict = check_in(event, checkpoint, code, user=current_user, nonce=data.get("nonce"),
+                           source=source)
+    except CheckinError as error:
+        db.session.rollback()
+        return _error(error.code, 409 if error.code == "nonce_reused" else 400)
+    answer = _verdict_json(verdict, event)  # before the commit expires ``event``
+    db.session.commit()
+    return jsonify(answer)
+
+
+def _registration_of(event: Event, registration_id: object) -> Registration | None:
+    if not _is_id(registration_id):
+        return None
+    registration = db.session.get(Registration, registration_id)
+    return registration if registration and registration.event_id == event.id else None
+
+
+@bp.route("/checkin/api/<slug>/search")
+@event_access("door")
+def api_search(event: Event):
+    """People of the event matching ``q`` (forgotten badge)."""
+    query = request.args.get("q", "")[:100]
+    results = [
+        {"id": r.id, "name": r.full_name, "organization": r.organization,
+         "ticket_type": r.ticket_type.name, "state": r.state.value,
+         "state_label": str(STATE_LABELS[r.state.value]),
+         "role": str(BADGE_ROLE_LABELS[r.badge_role.value])}
+        for r in search_registrations(event, query)
+    ]
+    return jsonify(status="ok", results=results)
+
+
+@bp.route("/checkin/api/<slug>/<int:checkpoint_id>/offline")
+@event_access("door")
+def api_offline(event: Event, checkpoint_id: int):
+    """What the scanner needs to keep giving verdicts without a connection."""
+    bundle = offline_bundle(event, _checkpoint_or_404(event, checkpoint_id))
+    response = jsonify(status="ok", **bundle)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/checkin/api/<slug>/<int:checkpoint_id>/sync", methods=["POST"])
+@event_access("door")
+def api_sync(event: Event, checkpoint_id: int):
+    """Upload scans made offline: ``{"scans": [{nonce, code | registration_id, scanned_at,
+    local_verdict}]}``; the server replays them in scan order (first scan wins)."""
+    checkpoint = _checkpoint_or_404(event, checkpoint_id)
+    data = _json_body()
+    if data is None or not isinstance(data.get("scans"), list):
+        return _error("bad_json")
+    if len(data["scans"]) > MAX_SYNC_SCANS:
+        return _error("too_many_scans", 413)
+    scans = []
+    for item in data["scans"]:
+        scan = _offline_scan(event, item)
+        if scan is None:
+            return _error("bad_scan", item=item if isinstance(item, dict) else None)
+        scans.append(scan)
+    try:
+        result = sync_offline_scans(event, checkpoint, scans, user=current_user)
+    except CheckinError as error:
+        db.session.rollback()
+        return _error(error.code, 409 if error.code == "nonce_reused" else 400)
+    db.session.commit()
+    return jsonify(
+        status="ok",
+        results=[{"nonce": nonce, "verdict": verdict.code} for nonce, verdict in result.verdicts],
+        conflicts=len(result.conflicts),
+    )
+
+
+def _offline_scan(event: Event, item: object) -> OfflineScan | None:
+    if not isinstance(item, dict) or not isinstance(item.get("nonce"), str):
+        return None
+    code = item.get("code")
+    if "registration_id" in item:
+        registration = _registration_of(event, item["registration_id"])
+        code = registration.ticket_code if registration else None
+    if not isinstance(code, str):
+        code = ""
+    try:
+        scanned_at = dt.datetime.fromisoformat(str(item.get("scanned_at", "")))
+    except ValueError:
+        return None
+    if scanned_at.tzinfo is None:
+        return None
+    local = item.get("local_verdict")
+    return OfflineScan(nonce=item["nonce"], code=code, scanned_at=scanned_at,
+                       local_verdict=local if isinstance(local, str) else "")
+
+
+# ---------------------------------------------------------------------------------------
+# Organizers' dashboard
+
+
+@bp.route("/manage/<slug>/checkin")
+@event_access("organizer")
+def dashboard(event: Event):
+    return render_template("checkin/dashboard.html", event=event, form=EntranceForm(),
+                           **_live_context(event))
+
+
+@bp.route("/manage/<slug>/checkin/live")
+@event_access("organizer")
+def dashboard_live(event: Event):
+    """The numbers part of the dashboard, fetched again every few seconds by its script."""
+    return render_template("checkin/_live.html", event=event, **_live_context(event))
+
+
+def _live_context(event: Event) -> dict:
+    return {
+        "stats": checkin_stats(event),
+        "recent": recent_check_ins(event),
+        "conflicts": open_conflicts(event),
+        "checkpoints": checkpoints_of(event, active_only=False),
+        "now": utcnow(),
+        "VERDICT_LABELS": VERDICT_LABELS,
+    }
+
+
+@bp.route("/manage/<slug>/checkin/checkpoints", methods=["POST"])
+@event_access("organizer")
+def add_checkpoint(event: Event):
+    form = EntranceForm()
+    if form.validate_on_submit():
+        ensure_checkpoints(event)
+        add_entrance(event, form.name.data)
+        db.session.commit()
+        flash(_("Entrance added."), "success")
+    else:
+        flash(_("Give the entrance a name."), "error")
+    return redirect(url_for("checkin.dashboard", slug=event.slug))
+
+
+@bp.route("/manage/<slug>/checkin/setup", methods=["POST"])
+@event_access("organizer")
+def manage_setup(event: Event):
+    ensure_checkpoints(event)
+    db.session.commit()
+    flash(_("Checkpoints are ready."), "success")
+    return redirect(url_for("checkin.dashboard", slug=event.slug))
+
+
+@bp.route("/manage/<slug>/checkin/<int:checkin_id>/undo", methods=["POST"])
+@event_access("organizer")
+def undo(event: Event, checkin_id: int):
+    entry = db.session.get(CheckIn, checkin_id) if _is_id(checkin_id) else None
+    if entry is None or entry.event_id != event.id:
+        abort(404)
+    name = entry.registration.full_name
+    undo_check_in(entry, user=current_user)
+    db.session.commit()
+    flash(_("Check-in of %(name)s undone.", name=name), "success")
+    return redirect(url_for("checkin.dashboard", slug=event.slug))
+
+
+@bp.route("/manage/<slug>/checkin/conflicts/<int:conflict_id>/resolve", methods=["POST"])
+@event_access("organizer")
+def resolve(event: Event, conflict_id: int):
+    conflict = db.session.get(CheckInConflict, conflict_id) if _is_id(conflict_id) else None
+    if conflict is None or conflict.event_id != event.id:
+        abort(404)
+    resolve_conflict(conflict)
+    db.session.commit()
+    flash(_("Conflict marked as resolved."), "success")
+    return redirect(url_for("checkin.dashboard", slug=event.slug))

@@ -1,0 +1,433 @@
+// Check-in scanner: camera (BarcodeDetector or jsQR), USB/Bluetooth scanners typing into the
+// code field, name search with a confirm step, instant verdicts with a sound, and an offline
+// mode (salted-hash list from the server, queued scans uploaded when the connection is back).
+(function () {
+  "use strict";
+  var root = document.getElementById("scanner");
+  if (!root) { return; }
+  var config = JSON.parse(root.getAttribute("data-config"));
+  var csrf = root.getAttribute("data-csrf");
+  var texts = config.texts;
+  var messages = config.messages;
+  var CODE_RE = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{18}$/;
+  var QUEUE_KEY = "checkin-queue:" + config.event + ":" + config.checkpoint;
+
+  var el = function (id) { return document.getElementById(id); };
+  var codeInput = el("code");
+  var verdictBox = el("verdict");
+  var bundle = null;        // the offline list: {salt, hexDigits, byHash, byId}
+  var freshTimer = null;
+  var lastCamera = { code: "", at: 0 };
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
+    });
+  }
+
+  function nonce() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function focusCode() { codeInput.focus({ preventScroll: true }); }
+
+  // ---- The verdict: colour, text, sound -------------------------------------------------
+  var audio = null;
+  function beep(level) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var tones = { ok: [[880, 0, 0.12]], warn: [[520, 0, 0.12], [520, 0.18, 0.12]], bad: [[200, 0, 0.45]] }[level];
+      tones.forEach(function (t) {
+        var osc = audio.createOscillator();
+        var gain = audio.createGain();
+        osc.type = level === "bad" ? "square" : "sine";
+        osc.frequency.value = t[0];
+        gain.gain.value = 0.15;
+        osc.connect(gain); gain.connect(audio.destination);
+        var start = audio.currentTime + t[1];
+        osc.start(start); osc.stop(start + t[2]);
+      });
+    } catch (e) { /* no sound available: the colour still tells */ }
+  }
+
+  function showVerdict(code, level, title, detail) {
+    verdictBox.setAttribute("data-level", level);
+    verdictBox.setAttribute("data-code", code);
+    el("verdict-title").textContent = title;
+    el("verdict-detail").textContent = detail || "";
+    verdictBox.classList.add("fresh");
+    clearTimeout(freshTimer);
+    freshTimer = setTimeout(function () { verdictBox.classList.remove("fresh"); }, 1800);
+    beep(level);
+    focusCode();
+  }
+
+  var LEVELS = { welcome: "ok", already_checked_in: "warn" };
+  function levelOf(code) { return LEVELS[code] || "bad"; }
+
+  function timeText(iso) {
+    try {
+      return new Intl.DateTimeFormat(config.locale, { hour: "2-digit", minute: "2-digit", timeZone: config.timezone })
+        .format(new Date(iso));
+    } catch (e) { return iso; }
+  }
+
+  function localTexts(code, person) {
+    person = person || {};
+    if (code === "welcome") {
+      var role = messages["role:" + person.badge_role] || person.badge_role || "";
+      return [fill(messages.welcome, { name: person.name }), person.ticket_type + " / " + role];
+    }
+    if (code === "already_checked_in") {
+      if (!person.checked_in_at) { return [messages.already_plain, person.name || ""]; }
+      return [fill(messages.already_checked_in, { time: timeText(person.checked_in_at), checkpoint: person.checkpoint || "?" }), person.name || ""];
+    }
+    return [messages[code] || code, person.name || ""];
+  }
+
+  // ---- Online scan ----------------------------------------------------------------------
+  // A venue Wi-Fi that swallows requests must not freeze the door: after a few seconds the
+  // scan is judged offline (same nonce, so the server never counts it twice).
+  var SCAN_TIMEOUT_MS = 4000;
+  function post(url, body, timeoutMs) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && timeoutMs ? setTimeout(function () { controller.abort(); }, timeoutMs) : null;
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify(body),
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) { clearTimeout(timer); return response; },
+            function (error) { clearTimeout(timer); throw error; });
+  }
+
+  function scan(payload) {
+    payload.nonce = nonce();
+    payload.checkpoint = config.checkpoint;
+    payload.scannedAt = new Date().toISOString();
+    if (!navigator.onLine) { return scanOffline(payload); }
+    return post(config.scanUrl, payload, SCAN_TIMEOUT_MS).then(function (response) {
+      if (response.status >= 500 || response.status === 0) { throw new Error("server " + response.status); }
+      return response.json().then(function (data) {
+        if (data.status === "ok") {
+          var v = data.verdict;
+          showVerdict(v.code, v.level, data.message, data.detail);
+          rememberOnline(v, payload);
+        } else {
+          showVerdict("error", "bad", fill(texts.error, { reason: data.reason }), "");
+        }
+      });
+    }).catch(function () { return scanOffline(payload); });
+  }
+
+  // Keep the offline list in step with verdicts given online.
+  function rememberOnline(v, payload) {
+    if (!bundle || v.code !== "welcome") { return; }
+    var entry = bundle.byId[v.registration_id];
+    if (entry) { markEntered(entry, payload.scannedAt); }
+  }
+
+  // ---- Offline --------------------------------------------------------------------------
+  function loadBundle() {
+    if (!navigator.onLine) { return Promise.resolve(); }
+    return fetch(config.offlineUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data || data.status !== "ok") { return; }
+        var byHash = {}, byId = {};
+        data.registrations.forEach(function (entry) { byHash[entry.h] = entry; byId[entry.id] = entry; });
+        bundle = { salt: data.hash.salt, hexDigits: data.hash.hex_digits, byHash: byHash, byId: byId,
+                   list: data.registrations };
+        // Scans still waiting in the queue happened after this list was made on the server.
+        queue().forEach(function (item) {
+          if (item.local_verdict === "welcome" && item.entry_id && byId[item.entry_id]) {
+            markEntered(byId[item.entry_id], item.scanned_at);
+          }
+        });
+        el("offline-status").textContent = fill(texts.offlineReady, { count: data.registrations.length });
+      })
+      .catch(function () { /* keep the list we have */ });
+  }
+
+  function hashCode(code) {
+    if (!(window.crypto && window.crypto.subtle)) { return Promise.reject(new Error("no crypto.subtle")); }
+    var bytes = new TextEncoder().encode(bundle.salt + code);
+    return window.crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+      return Array.prototype.map.call(new Uint8Array(digest), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("").slice(0, bundle.hexDigits);
+    });
+  }
+
+  function dayKey(iso) {
+    var parts = new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone, year: "numeric", month: "2-digit", day: "2-digit" })
+      .formatToParts(new Date(iso));
+    var get = function (type) { return parts.filter(function (p) { return p.type === type; })[0].value; };
+    return get("year") + "-" + get("month") + "-" + get("day");
+  }
+
+  function markEntered(entry, at) {
+    entry.checked_in_at = at;
+    entry.checkpoint = config.checkpointName;
+  }
+
+  function localVerdict(entry, at) {
+    if (entry.verdict !== "welcome") { return entry.verdict; }
+    if (config.rule === "unlimited" || !entry.checked_in_at) { return "welcome"; }
+    if (config.rule === "daily" && dayKey(entry.checked_in_at) !== dayKey(at)) { return "welcome"; }
+    return "already_checked_in";
+  }
+
+  function scanOffline(payload) {
+    setConnection(false);
+    var code = (payload.code || "").trim().toUpperCase();
+    var item = { nonce: payload.nonce, scanned_at: payload.scannedAt };
+    if (payload.registration_id) { item.registration_id = payload.registration_id; } else { item.code = code; }
+    var finish = function (verdictCode, entry) {
+      item.local_verdict = verdictCode;
+      if (entry) { item.entry_id = entry.id; }
+      var shown = localTexts(verdictCode, entry);
+      if (verdictCode === "welcome" && entry) { markEntered(entry, payload.scannedAt); }
+      enqueue(item);
+      showVerdict(verdictCode, levelOf(verdictCode), shown[0], shown[1]);
+    };
+    if (!payload.registration_id && !CODE_RE.test(code)) { finish("malformed", null); return Promise.resolve(); }
+    if (!bundle) {
+      enqueue(Object.assign(item, { local_verdict: "" }));
+      showVerdict("queued", "warn", texts.offlineMissing, "");
+      return Promise.resolve();
+    }
+    if (payload.registration_id) {
+      var byId = bundle.byId[payload.registration_id];
+      finish(byId ? localVerdict(byId, payload.scannedAt) : "unknown_code", byId);
+      return Promise.resolve();
+    }
+    return hashCode(code).then(function (h) {
+      var entry = bundle.byHash[h];
+      finish(entry ? localVerdict(entry, payload.scannedAt) : "unknown_code", entry);
+    }).catch(function () {
+      // No Web Crypto (a page served without HTTPS): queue the scan without a verdict.
+      enqueue(Object.assign(item, { local_verdict: "" }));
+      showVerdict("queued", "warn", texts.offlineMissing, "");
+    });
+  }
+
+  function queue() {
+    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function saveQueue(items) {
+    window.localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
+    showQueue();
+  }
+  function enqueue(item) { var items = queue(); items.push(item); saveQueue(items); }
+
+  function showQueue() {
+    var count = queue().length;
+    var box = el("queue-status");
+    box.hidden = count === 0;
+    box.textContent = fill(texts.waiting, { count: count });
+  }
+
+  function setConnection(online) {
+    var box = el("connection");
+    box.setAttribute("data-state", online ? "online" : "offline");
+    box.textContent = online ? texts.online : texts.offline;
+  }
+
+  var syncing = false;
+  function sync() {
+    var items = queue();
+    if (syncing || !items.length || !navigator.onLine) { return Promise.resolve(); }
+    syncing = true;
+    var sent = items.map(function (item) {
+      var copy = Object.assign({}, item);
+      delete copy.entry_id;
+      return copy;
+    });
+    return post(config.syncUrl, { scans: sent }).then(function (response) {
+      if (!response.ok) { throw new Error("sync " + response.status); }
+      return response.json();
+    }).then(function (data) {
+      var done = {};
+      data.results.forEach(function (r) { done[r.nonce] = true; });
+      saveQueue(queue().filter(function (item) { return !done[item.nonce]; }));
+      setConnection(true);
+      el("offline-status").textContent = fill(texts.synced, { count: data.results.length });
+      return loadBundle();
+    }).catch(function () { setConnection(navigator.onLine); })
+      .then(function () { syncing = false; });
+  }
+
+  window.addEventListener("online", function () { setConnection(true); sync(); });
+  window.addEventListener("offline", function () { setConnection(false); });
+  setInterval(function () { if (navigator.onLine) { sync(); } }, 10000);
+  setInterval(function () { if (navigator.onLine && !queue().length) { loadBundle(); } }, 300000);
+
+  // ---- USB / Bluetooth scanner and keyboard ----------------------------------------------
+  el("code-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = codeInput.value;
+    codeInput.value = "";
+    focusCode();
+    if (code.trim()) { scan({ code: code, source: "keyboard" }); }
+  });
+  // Scanners type fast; keep the field focused whenever nothing else is being used.
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("input, button, a, select, textarea, video")) { focusCode(); }
+  });
+
+  // ---- Camera ---------------------------------------------------------------------------
+  var stream = null, detector = null, canvas = el("camera-canvas"), video = el("camera-video");
+  var toggle = el("camera-toggle");
+
+  function startCamera() {
+    el("camera-error").hidden = true;
+    return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (s) {
+        stream = s;
+        video.srcObject = s;
+        video.hidden = false;
+        toggle.textContent = texts.cameraOn;
+        toggle.setAttribute("aria-pressed", "true");
+        if ("BarcodeDetector" in window) {
+          try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { detector = null; }
+        }
+        return video.play();
+      })
+      .then(function () { requestAnimationFrame(tick); })
+      .catch(function (error) {
+        el("camera-error").hidden = false;
+        el("camera-error").textContent = fill(texts.cameraError, { error: error.name || String(error) });
+        stopCamera();
+      });
+  }
+
+  function stopCamera() {
+    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
+    stream = null;
+    video.hidden = true;
+    toggle.textContent = texts.cameraOff;
+    toggle.setAttribute("aria-pressed", "false");
+    focusCode();
+  }
+
+  function found(text) {
+    var code = (text || "").trim();
+    var now = Date.now();
+    // The same badge stays in front of the camera for a while: one scan per 3 seconds.
+    if (!code || (code === lastCamera.code && now - lastCamera.at < 3000)) { return; }
+    lastCamera = { code: code, at: now };
+    scan({ code: code, source: "camera" });
+  }
+
+  var busy = false;
+  function tick() {
+    if (!stream) { return; }
+    if (busy || video.readyState < 2) { requestAnimationFrame(tick); return; }
+    busy = true;
+    var done = function () { busy = false; setTimeout(function () { requestAnimationFrame(tick); }, 120); };
+    if (detector) {
+      detector.detect(video).then(function (codes) {
+        if (codes.length) { found(codes[0].rawValue); }
+      }).catch(function () { detector = null; }).then(done);
+      return;
+    }
+    var width = video.videoWidth, height = video.videoHeight;
+    var scale = Math.min(1, 640 / Math.max(width, height));
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    var image = context.getImageData(0, 0, canvas.width, canvas.height);
+    var result = window.jsQR ? window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" }) : null;
+    if (result) { found(result.data); }
+    done();
+  }
+
+  toggle.addEventListener("click", function () {
+    if (stream) { stopCamera(); } else { startCamera(); }
+  });
+
+  // ---- Name search with a confirm step ---------------------------------------------------
+  var chosen = null;
+  function renderResults(results) {
+    var list = el("search-results");
+    list.textContent = "";
+    if (!results.length) {
+      var none = document.createElement("li");
+      none.textContent = texts.noResults;
+      list.appendChild(none);
+      return;
+    }
+    results.forEach(function (person) {
+      var li = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "search-result";
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = person.name;
+      var what = document.createElement("span");
+      what.className = "what";
+      what.textContent = [person.organization, person.ticket_type, person.state_label].filter(Boolean).join(" · ");
+      button.appendChild(who); button.appendChild(what);
+      button.addEventListener("click", function () { askConfirm(person); });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+  }
+
+  function searchOffline(q) {
+    var words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!bundle || !words.length) { return []; }
+    return bundle.list.filter(function (entry) {
+      var name = entry.name.toLowerCase();
+      return words.every(function (w) { return name.indexOf(w) >= 0; });
+    }).slice(0, 10).map(function (entry) {
+      return { id: entry.id, name: entry.name, organization: "", ticket_type: entry.ticket_type,
+               state_label: texts.states[entry.state] || entry.state };
+    });
+  }
+
+  el("search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var q = el("search").value.trim();
+    if (!q) { return; }
+    if (!navigator.onLine) { renderResults(searchOffline(q)); return; }
+    fetch(config.searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { renderResults(data.results || []); })
+      .catch(function () { renderResults(searchOffline(q)); });
+  });
+
+  function askConfirm(person) {
+    chosen = person;
+    el("confirm-text").textContent = fill(texts.confirm, { name: person.name });
+    el("confirm").hidden = false;
+    el("confirm-yes").focus();
+  }
+
+  el("confirm-yes").addEventListener("click", function () {
+    if (!chosen) { return; }
+    var person = chosen;
+    chosen = null;
+    el("confirm").hidden = true;
+    el("search-results").textContent = "";
+    el("search").value = "";
+    scan({ registration_id: person.id, source: "search" });
+  });
+  el("confirm-no").addEventListener("click", function () {
+    chosen = null;
+    el("confirm").hidden = true;
+    focusCode();
+  });
+
+  // ---- Start ----------------------------------------------------------------------------
+  setConnection(navigator.onLine);
+  showQueue();
+  loadBundle().then(sync);
+  focusCode();
+})();

@@ -1,0 +1,200 @@
+"""The scanner page in a real Chromium: fake camera, USB scanner typing, offline queue."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+
+from conference.extensions import db
+from conference.models import CheckIn, Checkpoint, RegistrationState, Role, ScanLog
+from tests.conftest import skip_or_fail
+from tests.fixtures.core import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+BASE_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+#: Verdicts appear within this many milliseconds (camera decoding included).
+VERDICT_TIMEOUT = 15_000
+
+
+@pytest.fixture
+def app_config(app_config):
+    # The page must really send its CSRF token in the X-CSRFToken header.
+    return dict(app_config, WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def checkin_server(app):
+    """The app served by a real HTTP server on a free loopback port, in a thread."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def playwright_instance():
+    if not shutil.which(CHROMIUM):
+        skip_or_fail("Debian's chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture
+def launch(playwright_instance, checkin_server):
+    """Start Chromium (optionally with a fake camera file) and give a logged-in page."""
+    browsers = []
+
+    def start(user, *, video=None):
+        args = list(BASE_ARGS)
+        if video:
+            args.append(f"--use-file-for-fake-video-capture={video}")
+        browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                     args=args)
+        browsers.append(browser)
+        context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+        context.grant_permissions(["camera"], origin=checkin_server)
+        page = context.new_page()
+        page.goto(f"{checkin_server}/login")
+        page.fill("#email", user.email)
+        page.fill("#password", PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_url(lambda url: "/login" not in url)
+        return context, page
+
+    yield start
+    for browser in browsers:
+        browser.close()
+
+
+@pytest.fixture
+def door_scene(make_event, make_user, make_registration):
+    event = make_event(slug="e2e-door")
+    checkpoint = Checkpoint(event_id=event.id, name="Gate 2")
+    db.session.add(checkpoint)
+    db.session.commit()
+    user = make_user(Role.DOOR, events=[event])
+    return event, checkpoint, user
+
+
+def write_y4m(image, path, frames: int = 20) -> None:
+    """A YUV4MPEG2 video of ``image`` (a PIL image) centred on white 640x480 frames."""
+    from PIL import Image
+
+    frame = Image.new("L", (640, 480), 255)
+    picture = image.convert("L")
+    picture.thumbnail((460, 460))
+    frame.paste(picture, ((640 - picture.width) // 2, (480 - picture.height) // 2))
+    luma = frame.tobytes()
+    chroma = bytes([128]) * (320 * 240)
+    with open(path, "wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+
+
+def scanner_url(server, event, checkpoint) -> str:
+    return f"{server}/checkin/{event.slug}/{checkpoint.id}"
+
+
+def verdict(page, code):
+    page.wait_for_selector(f"#verdict[data-code={code}]", timeout=VERDICT_TIMEOUT)
+    return page.inner_text("#verdict-title")
+
+
+def entries() -> list[CheckIn]:
+    db.session.expire_all()
+    return db.session.execute(db.select(CheckIn)).scalars().all()
+
+
+def test_camera_decodes_the_badge_qr_and_shows_the_green_verdict(
+        launch, checkin_server, door_scene, make_registration, badge_image, tmp_path):
+    event, checkpoint, user = door_scene
+    registration = make_registration(event, first_name="Līga", last_name="Ozoliņa")
+    video = tmp_path / "badge.y4m"
+    write_y4m(badge_image(registration), video)
+    _, page = launch(user, video=video)
+    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.click("#camera-toggle")
+    assert verdict(page, "welcome") == "Welcome, Līga Ozoliņa"
+    assert page.get_attribute("#verdict", "data-level") == "ok"
+    assert [e.registration_id for e in entries()] == [registration.id]
+    source = db.session.execute(db.select(ScanLog.source)).scalars().first()
+    assert source == "camera"
+
+
+def test_usb_scanner_typing_code_and_enter_gets_welcome_then_already(
+        launch, checkin_server, door_scene, make_registration):
+    event, checkpoint, user = door_scene
+    registration = make_registration(event, first_name="Callum", last_name="MacLeod")
+    _, page = launch(user)
+    page.goto(scanner_url(checkin_server, event, checkpoint))
+    # A scanner types into whatever has focus: the code field must have it already.
+    page.keyboard.type(registration.ticket_code + "\n")
+    assert verdict(page, "welcome") == "Welcome, Callum MacLeod"
+    assert page.evaluate("document.activeElement.id") == "code"
+    assert page.input_value("#code") == ""
+    page.keyboard.type(registration.ticket_code.lower() + "\n")
+    assert verdict(page, "already_checked_in").startswith("Already checked in at ")
+    assert "Gate 2" in page.inner_text("#verdict-title")
+    page.keyboard.type("NOT-A-BADGE\n")
+    assert verdict(page, "malformed")
+    assert page.get_attribute("#verdict", "data-level") == "bad"
+
+
+def test_name_search_asks_for_confirmation_before_checking_in(
+        launch, checkin_server, door_scene, make_registration):
+    event, checkpoint, user = door_scene
+    make_registration(event, first_name="Eilidh", last_name="Campbell")
+    _, page = launch(user)
+    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.fill("#search", "campb")
+    page.press("#search", "Enter")
+    page.click(".search-result")
+    assert "Eilidh Campbell" in page.inner_text("#confirm-text")
+    assert entries() == []
+    page.click("#confirm-yes")
+    assert verdict(page, "welcome") == "Welcome, Eilidh Campbell"
+
+
+def test_offline_scans_get_verdicts_are_queued_and_synced_when_back(
+        launch, checkin_server, door_scene, make_registration):
+    event, checkpoint, user = door_scene
+    arriving = make_registration(event, first_name="Jānis", last_name="Kalniņš")
+    cancelled = make_registration(event, state=RegistrationState.CANCELLED)
+    context, page = launch(user)
+    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.wait_for_selector("#offline-status:has-text('Offline list ready')")
+
+    context.set_offline(True)
+    page.keyboard.type(arriving.ticket_code + "\n")
+    assert verdict(page, "welcome") == "Welcome, Jānis Kalniņš"
+    page.keyboard.type(arriving.ticket_code + "\n")
+    assert verdict(page, "already_checked_in").startswith("Already checked in at ")
+    page.keyboard.type(cancelled.ticket_code + "\n")
+    assert verdict(page, "cancelled") == "Cancelled"
+    page.keyboard.type("ABCDEFGHJKMNPQRSTU\n")
+    assert verdict(page, "unknown_code") == "Unknown code"
+    assert page.inner_text("#queue-status") == "Offline: 4 scans waiting"
+    assert page.get_attribute("#connection", "data-state") == "offline"
+    assert entries() == []
+
+    context.set_offline(False)
+    page.wait_for_selector("#queue-status", state="hidden", timeout=VERDICT_TIMEOUT)
+    [entry] = entries()
+    assert entry.registration_id == arriving.id and entry.offline
+    logs = db.session.execute(db.select(ScanLog.verdict).order_by(ScanLog.scanned_at)
+                              ).scalars().all()
+    assert logs == ["welcome", "already_checked_in", "cancelled", "unknown_code"]
