@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from conference.models import Role
+from conference.extensions import db
+from conference.models import Question, QuestionKind, Role
 from conference.security import ACCESS_LEVELS
 
 ROLES = ("anonymous", "door", "reviewer", "organizer", "other_organizer")
@@ -54,7 +55,11 @@ def world(make_event, make_user, make_registration):
         "other_organizer": make_user(Role.ORGANIZER, events=[other_event]),
     }
     registration = make_registration(event)
-    return {"event": event, "users": users, "registration": registration}
+    question = Question(event=event, label="Dietary needs", kind=QuestionKind.SHORT_TEXT)
+    db.session.add(question)
+    db.session.commit()
+    return {"event": event, "users": users, "registration": registration,
+            "ticket_type": registration.ticket_type, "question": question}
 
 
 def url_values(world) -> dict[str, object]:
@@ -63,6 +68,8 @@ def url_values(world) -> dict[str, object]:
         "slug": world["event"].slug,
         "token": world["registration"].token,
         "registration_id": world["registration"].id,
+        "ticket_type_id": world["ticket_type"].id,
+        "question_id": world["question"].id,
         "filename": "css/site.css",
     }
 
