@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 #: Names of the languages offered in the header switch, in their own language.
@@ -17,6 +17,8 @@ LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
 def select_locale() -> str:
     """The language chosen in the header switch, else the browser's preference."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # services run from the CLI, workers and tests
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

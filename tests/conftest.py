@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.core",
     "tests.fixtures.smtp",
     "tests.fixtures.registration",
+    "tests.fixtures.regadmin",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

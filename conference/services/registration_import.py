@@ -118,7 +118,7 @@ def read_guest_file(data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise ImportFileError(str(_l("This does not look like a CSV text file.")))
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
         columns = [_column_name(name) for name in header]
@@ -307,7 +307,7 @@ def _held_by_ticket_type(event: Event) -> dict[int, int]:
         db.select(Registration.ticket_type_id, sa.func.count())
         .where(Registration.event_id == event.id, holds)
         .group_by(Registration.ticket_type_id)
-    ).tuples().all())
+    ).all())
 
 
 def _over_capacity(event: Event, ticket_types: list[TicketType],
