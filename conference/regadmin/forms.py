@@ -23,6 +23,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from conference.models import (
@@ -79,13 +80,21 @@ WAITLIST_LABELS = {
     WaitlistMode.OFFER: _l("Offer: the first in line is offered the seat for a few hours"),
 }
 
+def _no_control_characters(form, field):
+    """Refuse NUL and other control characters (line breaks and tabs are fine)."""
+    if any(not ch.isprintable() and ch not in "\r\n\t" for ch in field.data or ""):
+        raise ValidationError(_l("Remove the control characters from this field."))
+
+
+_TEXT = _no_control_characters
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 _COUNTRY = Regexp(r"^([A-Za-z]{2})?$", message=_l("Two letters, e.g. PL."))
 
 
 class TicketTypeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), _TEXT])
+    description = TextAreaField(_l("Description"),
+                                validators=[Optional(), Length(max=5000), _TEXT])
     price = DecimalField(_l("Price"), places=2, default=0,
                          validators=[InputRequired(), NumberRange(min=0, max=99999999)])
     currency = SelectField(_l("Currency"), choices=[SelectChoice(c, c) for c in CURRENCIES])
@@ -103,7 +112,7 @@ class TicketTypeForm(FlaskForm):
     ])
     access_code = StringField(_l("Access code"),
                               description=_l("For speakers, partners or press."),
-                              validators=[Optional(), Length(max=64)])
+                              validators=[Optional(), Length(max=64), _TEXT])
     requires_approval = BooleanField(_l("Registrations need the organizers' approval"))
     badge_role = SelectField(_l("Badge role"), choices=[
         SelectChoice(r.value, label) for r, label in BADGE_ROLE_LABELS.items()])
@@ -129,20 +138,20 @@ class RegistrationSettingsForm(FlaskForm):
                                        description=_l("In the event's timezone; empty: always."),
                                        validators=[Optional()])
     privacy_policy_version = StringField(_l("Privacy policy version"),
-                                         validators=[DataRequired(), Length(max=40)])
+                                         validators=[DataRequired(), Length(max=40), _TEXT])
     privacy_policy_url = URLField(_l("Privacy policy address"),
-                                  validators=[Optional(), URL(), Length(max=500)])
+                                  validators=[Optional(), URL(), Length(max=500), _TEXT])
     requires_payment = BooleanField(_l("Check-in refuses registrations that are not paid"))
     submit = SubmitField(_l("Save settings"))
 
 
 class QuestionForm(FlaskForm):
-    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
-    help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=500)])
+    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300), _TEXT])
+    help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=500), _TEXT])
     kind = SelectField(_l("Kind of answer"), choices=[
         SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
     options = TextAreaField(_l("Options"), description=_l("Choice questions: one option per line."),
-                            validators=[Optional(), Length(max=5000)])
+                            validators=[Optional(), Length(max=5000), _TEXT])
     required = BooleanField(_l("An answer is required"))
     position = IntegerField(_l("Position on the form"), default=0,
                             validators=[Optional(), NumberRange(min=-1000, max=1000)])

@@ -235,7 +235,9 @@ class RegistrationFilter:
     def where(self, event: Event) -> list:
         """The SQL conditions of this filter."""
         conditions = [Registration.event_id == event.id]
-        for word in self.search.split()[:6]:
+        # Control characters (NUL above all: PostgreSQL refuses it) never match a name.
+        search = "".join(ch if ch.isprintable() else " " for ch in self.search)
+        for word in search.split()[:6]:
             conditions.append(sa.or_(*(
                 column.icontains(word[:100], autoescape=True)
                 for column in (Registration.first_name, Registration.last_name,
