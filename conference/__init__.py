@@ -57,8 +57,10 @@ def _register_blueprints(app: Flask) -> None:
     from conference.manage import bp as manage_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
+    from conference.registration import bp as registration_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(regadmin_bp)
+    app.register_blueprint(registration_bp)

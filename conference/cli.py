@@ -117,3 +117,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
+    from conference.registration.cli import registrations_cli
+    app.cli.add_command(registrations_cli)

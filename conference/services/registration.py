@@ -637,7 +637,7 @@ def expire_offers(event: Event | None = None, *,
     if event is not None:
         query = query.where(TicketType.event_id == event.id)
     ticket_types = db.session.execute(query.distinct()).scalars().all()
-    db.session.rollback()  # end the read transaction before taking locks
+    db.session.commit()  # end the read transaction before taking locks
     expired = []
     for ticket_type in sorted(ticket_types, key=lambda t: t.id):
         def work(ticket_type=ticket_type):

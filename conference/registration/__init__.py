@@ -1,0 +1,3 @@
+from conference.registration.routes import bp
+
+__all__ = ["bp"]
