@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     DecimalField,
-    EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -17,12 +16,10 @@ from wtforms import (
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
@@ -33,6 +30,7 @@ from conference.models import (
     RegistrationState,
     WaitlistMode,
 )
+from conference.registration.forms import DetailsForm
 from conference.services.registration_admin import CURRENCIES
 
 STATE_LABELS = {
@@ -88,7 +86,6 @@ def _no_control_characters(form, field):
 
 _TEXT = _no_control_characters
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-_COUNTRY = Regexp(r"^([A-Za-z]{2})?$", message=_l("Two letters, e.g. PL."))
 
 
 class TicketTypeForm(FlaskForm):
@@ -160,19 +157,13 @@ class QuestionForm(FlaskForm):
     submit = SubmitField(_l("Save question"))
 
 
-class AttendeeDetailsForm(FlaskForm):
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
-    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    organization = StringField(_l("Organization"), validators=[Optional(), Length(max=200)])
-    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
-    country = StringField(_l("Country code"), description=_l("Two letters, e.g. PL."),
-                          validators=[Optional(), Length(max=2), _COUNTRY])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+class StaffDetailsForm(DetailsForm):
+    """An organizer edits an attendee's details (and answers, added per question)."""
+
     submit = SubmitField(_l("Save details"))
 
 
-class WalkInForm(AttendeeDetailsForm):
+class WalkInForm(DetailsForm):
     ticket_type = SelectField(_l("Ticket type"), coerce=int)
     privacy_consent = BooleanField(_l("The attendee accepts the privacy policy"),
                                    validators=[DataRequired()])

@@ -7,6 +7,7 @@ these views only parse forms and translate domain errors into messages.
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +17,7 @@ from conference.extensions import db
 from conference.models import (
     Event,
     PaymentStatus,
+    QuestionKind,
     Registration,
     RegistrationChange,
     RegistrationState,
@@ -23,15 +25,17 @@ from conference.models import (
 )
 from conference.regadmin.blueprint import bp, get_registration, get_ticket_type
 from conference.regadmin.forms import (
-    AttendeeDetailsForm,
     ConfirmForm,
     ImportForm,
+    StaffDetailsForm,
     TicketTypeChangeForm,
     WalkInForm,
 )
+from conference.registration.forms import country_choices, form_with_questions
 from conference.security import event_access
 from conference.services import DomainError
 from conference.services import registration as registration_service
+from conference.services.attendee_input import active_questions
 from conference.services.registration_admin import (
     SORT_COLUMNS,
     RegistrationFilter,
@@ -57,6 +61,7 @@ ERROR_MESSAGES = {
     "invalid_transition": _l("This is not possible in the registration's current state."),
     "invalid_answer": _l("An answer is not valid."),
     "consent_required": _l("The privacy policy must be accepted."),
+    "invalid_details": _l("Please correct this field."),
 }
 
 
@@ -150,18 +155,21 @@ def import_registrations(event: Event):
 @bp.route("/registrations/new", methods=["GET", "POST"])
 @event_access("organizer")
 def walk_in(event: Event):
-    form = WalkInForm()
+    questions = active_questions(event)
+    form = form_with_questions(WalkInForm, questions)()
     form.ticket_type.choices = [SelectChoice(t.id, t.name) for t in ticket_types_of(event)]
+    form.country.choices = country_choices()
     if form.validate_on_submit():
         ticket_type = get_ticket_type(event, form.ticket_type.data)
         try:
             registration = registration_service.register(
-                event, ticket_type, _details(form), privacy_consent=form.privacy_consent.data,
-                join_waitlist=False, by_user=current_user, ignore_sales_window=True,
+                event, ticket_type, form.details(_locale()), answers=form.answers(questions),
+                privacy_consent=form.privacy_consent.data, join_waitlist=False,
+                by_user=current_user, ignore_sales_window=True,
                 ignore_capacity=form.ignore_capacity.data)
         except DomainError as error:
             db.session.rollback()
-            flash(_message(error), "error")
+            _show_error(form, error)
         else:
             flash(_("%(name)s is registered.", name=registration.full_name), "success")
             return redirect(url_for("regadmin.registration", slug=event.slug,
@@ -169,14 +177,18 @@ def walk_in(event: Event):
     return render_template("regadmin/walk_in.html", event=event, form=form)
 
 
-def _details(form: AttendeeDetailsForm, locale: str = "en"
-             ) -> registration_service.AttendeeDetails:
-    return registration_service.AttendeeDetails(
-        first_name=form.first_name.data.strip(), last_name=form.last_name.data.strip(),
-        email=form.email.data.strip(), organization=(form.organization.data or "").strip(),
-        job_title=(form.job_title.data or "").strip(),
-        country=(form.country.data or "").strip().upper(), phone=(form.phone.data or "").strip(),
-        locale=locale)
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _show_error(form, error: DomainError) -> None:
+    """Put a service refusal on the field it names, or flash it."""
+    name = error.details.get("field") or (
+        f"q_{error.details['question_id']}" if "question_id" in error.details else None)
+    if name and name in form:
+        form[name].errors = [*form[name].errors, _message(error)]
+    else:
+        flash(_message(error), "error")
 
 
 @bp.route("/registrations/<int:registration_id>")
@@ -201,14 +213,29 @@ def registration(event: Event, registration_id: int):
 @event_access("organizer")
 def registration_edit(event: Event, registration_id: int):
     reg = get_registration(event, registration_id)
-    form = AttendeeDetailsForm(obj=reg)
+    questions = active_questions(event)
+    form_class = form_with_questions(StaffDetailsForm, questions)
+    form = form_class() if request.method == "POST" else form_class(obj=reg)
+    if request.method != "POST":
+        answers = {a.question_id: a.value for a in reg.answers}
+        for question in questions:
+            value = answers.get(question.id, "")
+            field = form[f"q_{question.id}"]
+            if question.kind is QuestionKind.MULTIPLE_CHOICE:
+                field.data = value.splitlines()
+            elif question.kind is QuestionKind.CHECKBOX:
+                field.data = bool(value)
+            else:
+                field.data = value
+    form.country.choices = country_choices()
     if form.validate_on_submit():
         try:
-            registration_service.update_details(reg, _details(form, reg.locale),
+            registration_service.update_details(reg, form.details(reg.locale),
+                                                answers=form.answers(questions),
                                                 by_user=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(_message(error), "error")
+            _show_error(form, error)
         else:
             flash(_("Details saved."), "success")
             return _back(event, reg)

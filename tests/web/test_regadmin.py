@@ -336,8 +336,25 @@ def test_edit_with_an_invalid_name_shows_the_service_message(desk, make_ticket_t
         "first_name": "<script>", "last_name": "X", "email": registration.email},
         follow_redirects=True)
     assert response.status_code == 200
-    assert "flash-error" in _text(response)
+    assert "Please correct this field." in _text(response)
     assert _reload(registration).first_name != "<script>"
+
+
+def test_edit_changes_answers_too(desk, make_ticket_type, sign_up):
+    question = Question(event=desk.event, label="Workshops", kind=QuestionKind.MULTIPLE_CHOICE,
+                        options="CRISPR\nProteomics")
+    db.session.add(question)
+    db.session.commit()
+    registration = sign_up(desk.event, make_ticket_type(desk.event),
+                           answers={question.id: ["CRISPR"]})
+    form = _text(desk.client.get(_url(desk, f"/registrations/{registration.id}/edit")))
+    assert re.search(r'value="CRISPR"[^>]*checked|checked[^>]*value="CRISPR"', form)
+    desk.client.post(_url(desk, f"/registrations/{registration.id}/edit"), data={
+        "first_name": "Anna", "last_name": "Nowak", "email": registration.email,
+        f"q_{question.id}": ["CRISPR", "Proteomics"]})
+    answer = db.session.execute(db.select(Answer).filter_by(
+        registration_id=registration.id)).scalar_one()
+    assert answer.value == "CRISPR\nProteomics"
 
 
 def test_cancel_asks_first_then_cancels_and_promotes(desk, make_ticket_type, sign_up):
@@ -438,6 +455,23 @@ def test_walk_in_when_full_says_so_unless_admitted_over_capacity(desk, make_tick
     response = desk.client.post(_url(desk, "/registrations/new"),
                                 data={**data, "ignore_capacity": "y"})
     assert response.status_code == 302
+
+
+def test_walk_in_asks_the_required_questions(desk, make_ticket_type):
+    ticket_type = make_ticket_type(desk.event)
+    question = Question(event=desk.event, label="Dietary needs", kind=QuestionKind.SHORT_TEXT,
+                        required=True)
+    db.session.add(question)
+    db.session.commit()
+    data = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
+            "ticket_type": ticket_type.id, "privacy_consent": "y"}
+    response = desk.client.post(_url(desk, "/registrations/new"), data=data)
+    assert response.status_code == 200 and "Dietary needs" in _text(response)
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+    response = desk.client.post(_url(desk, "/registrations/new"),
+                                data={**data, f"q_{question.id}": "Vegan"})
+    assert response.status_code == 302
+    assert db.session.execute(db.select(Answer.value)).scalar_one() == "Vegan"
 
 
 def test_walk_in_with_an_email_already_registered(desk, make_ticket_type, sign_up):
