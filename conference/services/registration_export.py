@@ -16,7 +16,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from conference.extensions import db
-from conference.i18n import format_local_datetime
 from conference.models import Answer, Event
 from conference.services.registration_admin import RegistrationFilter, questions_of
 
@@ -38,8 +37,9 @@ def neutralise(value):
     return value
 
 
-def _yes_no(flag: bool) -> str:
-    return str(_l("yes")) if flag else str(_l("no"))
+def _local(instant, event: Event) -> str:
+    """An instant as ``YYYY-MM-DD HH:MM`` in the event's timezone (sortable in a sheet)."""
+    return instant.astimezone(event.tz).strftime("%Y-%m-%d %H:%M") if instant else ""
 
 
 def export_rows(event: Event, flt: RegistrationFilter, *,
@@ -49,6 +49,7 @@ def export_rows(event: Event, flt: RegistrationFilter, *,
     Answers are loaded per batch of registrations, so memory stays flat for large events.
     """
     questions = questions_of(event)
+    yes, no = str(_l("yes")), str(_l("no"))
     yield [neutralise(str(c)) for c in BASE_COLUMNS] + [neutralise(q.label) for q in questions]
     registrations = db.session.execute(flt.select(event)).scalars()
     for chunk in registrations.partitions(batch):
@@ -63,10 +64,9 @@ def export_rows(event: Event, flt: RegistrationFilter, *,
                 r.id, r.first_name, r.last_name, r.email, r.organization, r.job_title,
                 r.country, r.phone, r.ticket_type.name, r.state.value,
                 r.payment_status.value,
-                format_local_datetime(r.created_at, event, "yyyy-MM-dd HH:mm"),
-                format_local_datetime(r.privacy_consent_at, event, "yyyy-MM-dd HH:mm"),
-                r.privacy_policy_version, _yes_no(r.consent_public_list),
-                _yes_no(r.consent_news),
+                _local(r.created_at, event), _local(r.privacy_consent_at, event),
+                r.privacy_policy_version, yes if r.consent_public_list else no,
+                yes if r.consent_news else no,
             ]
             row += ["; ".join(answers[r.id].get(q.id, "").splitlines()) for q in questions]
             yield [neutralise(v) for v in row]
