@@ -13,10 +13,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from conference.extensions import db
@@ -212,14 +214,22 @@ def import_guests(event: Event, data: bytes, *, by_user: User, ignore_capacity: 
 
 
 def _lock(event: Event) -> dict[str, TicketType]:
-    """Lock the event, then its ticket types by id (the order the registration service uses)."""
-    db.session.execute(db.select(Event.id).where(Event.id == event.id).with_for_update())
-    locked = db.session.execute(
-        db.select(TicketType).where(TicketType.event_id == event.id)
-        .order_by(TicketType.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalars().all()
-    return {t.name.casefold(): t for t in locked}
+    """Lock as the registration service does: the event (only when it has a capacity),
+    then the event's ticket types by id.
+
+    Locking the event row without need would deadlock with a parallel ``register()``:
+    that holds its ticket type and its INSERT needs a key-share lock on the event row.
+    ``REGISTRATION_LOCKING = False`` (a test-only switch shared with the registration
+    service) skips the locks to show that the race they prevent is real.
+    """
+    query = (db.select(TicketType).where(TicketType.event_id == event.id)
+             .order_by(TicketType.id).execution_options(populate_existing=True))
+    if current_app.config.get("REGISTRATION_LOCKING", True):
+        if event.capacity is not None:
+            db.session.execute(
+                db.select(Event.id).where(Event.id == event.id).with_for_update())
+        query = query.with_for_update()
+    return {t.name.casefold(): t for t in db.session.execute(query).scalars()}
 
 
 def _import_rows(event, rows, *, by_user, ignore_capacity, notify, now) -> ImportResult:
@@ -245,6 +255,8 @@ def _import_rows(event, rows, *, by_user, ignore_capacity, notify, now) -> Impor
         refused = {r.line for r in rejected}
         rejected += _over_capacity(event, list(ticket_types.values()),
                                    [row for row in accepted if row.line not in refused])
+    # Test-only pause between counting and writing (REGISTRATION_RACE_DELAY).
+    time.sleep(current_app.config.get("REGISTRATION_RACE_DELAY", 0))
     if rejected:
         db.session.rollback()
         raise ImportRejected(str(_l("%(count)d rows cannot be imported; nothing was imported.",
