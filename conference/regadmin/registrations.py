@@ -305,6 +305,16 @@ def registration_approve(event: Event, registration_id: int):
     return _back(event, reg)
 
 
+@bp.route("/registrations/<int:registration_id>/resend-link", methods=["POST"])
+@event_access("organizer")
+def registration_resend_link(event: Event, registration_id: int):
+    reg = get_registration(event, registration_id)
+    if ConfirmForm().validate_on_submit():
+        registration_service.resend_link(event, reg.email)
+        flash(_("The private link was emailed to %(email)s.", email=reg.email), "success")
+    return _back(event, reg)
+
+
 @bp.route("/registrations/<int:registration_id>/payment", methods=["POST"])
 @event_access("organizer")
 def registration_payment(event: Event, registration_id: int):

@@ -401,6 +401,16 @@ def test_approving_a_confirmed_registration_is_refused_clearly(desk, make_ticket
     assert "not possible in the registration" in _text(response)
 
 
+def test_private_link_can_be_emailed_again(desk, make_ticket_type, sign_up):
+    registration = sign_up(desk.event, make_ticket_type(desk.event))
+    response = desk.client.post(_url(desk, f"/registrations/{registration.id}/resend-link"),
+                                follow_redirects=True)
+    assert "The private link was emailed" in _text(response)
+    link_mail = db.session.execute(db.select(OutboxMessage).filter_by(
+        kind="registration.link")).scalar_one()
+    assert link_mail.recipient == registration.email and registration.token in link_mail.body_text
+
+
 @pytest.mark.parametrize("status", ["paid", "waived", "unpaid"])
 def test_payment_is_marked(desk, make_ticket_type, sign_up, status):
     registration = sign_up(desk.event, make_ticket_type(desk.event, price=100))
