@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -40,14 +43,15 @@ class MultiCheckboxField(SelectMultipleField):
 
 def country_choices() -> list[SelectChoice]:
     """Countries named in the reader's language, sorted by name."""
-    from babel import Locale
+    return [SelectChoice("", _l("— choose —"))] + [
+        SelectChoice(code, name) for code, name in _countries(str(get_locale()))]
 
-    names = Locale.parse(str(get_locale())).territories
-    codes = country_codes()
-    options = sorted(((names.get(code, name), code) for code, name in codes.items()),
-                     key=lambda pair: pair[0])
-    return [SelectChoice("", _l("— choose —"))] + [SelectChoice(code, name)
-                                                     for name, code in options]
+
+@functools.lru_cache(maxsize=8)
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale).territories
+    pairs = ((code, names.get(code, name)) for code, name in country_codes().items())
+    return tuple(sorted(pairs, key=lambda pair: pair[1]))
 
 
 class DetailsForm(FlaskForm):

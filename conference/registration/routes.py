@@ -28,7 +28,7 @@ from icalendar import Event as CalendarEvent
 
 from conference.extensions import db, limiter
 from conference.links import add_link
-from conference.models import Event, EventStatus, Registration, TicketType
+from conference.models import Event, EventStatus, Registration, TicketType, WaitlistMode
 from conference.registration.forms import (
     ConfirmForm,
     EditForm,
@@ -85,6 +85,14 @@ DETAIL_ERRORS = {
     "phone": _l("A phone number may contain digits, spaces and + - ( ) . /"),
 }
 
+#: Messages for invalid answers, by reason.
+ANSWER_ERRORS = {
+    "required": _l("Please answer this question."),
+    "choice": _l("Please choose from the options given."),
+    "too_long": _l("This answer is too long."),
+    "invalid": _l("This answer contains characters we cannot accept."),
+}
+
 
 def _offered_ticket_types(event: Event, code: str) -> list[TicketType]:
     """Public ticket types, plus hidden ones whose access code was given."""
@@ -125,8 +133,8 @@ def _apply_error(form, error: RegistrationError, questions) -> None:
     if isinstance(error, InvalidAnswer):
         name = f"q_{error.details.get('question_id')}"
         if name in form:
-            form[name].errors = [*form[name].errors, _("Please answer this question with one "
-                                                      "of the options (or shorter).")]
+            message = ANSWER_ERRORS.get(error.details.get("reason"), ANSWER_ERRORS["invalid"])
+            form[name].errors = [*form[name].errors, message]
             return
     if isinstance(error, ConsentRequired) and "privacy_consent" in form:
         form.privacy_consent.errors = [_("Please accept the privacy policy to register.")]
@@ -144,7 +152,7 @@ def _locale() -> str:
 @public
 def register(slug: str):
     event = get_public_event_or_404(slug)
-    if request.method == "GET":
+    if request.method == "GET" and event.waitlist_mode is WaitlistMode.OFFER:
         service.expire_offers(event)  # lapsed offers pass on before seats are shown
     code = (request.values.get("code") or request.form.get("access_code") or "").strip()[:64]
     ticket_types = _offered_ticket_types(event, code)
@@ -181,9 +189,10 @@ def register(slug: str):
                 return redirect(url_for("registration.done", slug=event.slug,
                                         token=registration.token))
     status = 400 if request.method == "POST" else 200
+    bad_code = bool(code) and all(t.is_public for t in ticket_types)
     return render_template("registration/register.html", event=event, form=form,
                            questions=questions, ticket_types=ticket_types, already=already,
-                           code=code, lost_form=LostLinkForm(formdata=None,
+                           code=code, bad_code=bad_code, lost_form=LostLinkForm(formdata=None,
                                                              data={"email": already})), status
 
 

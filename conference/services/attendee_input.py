@@ -49,7 +49,8 @@ class InvalidDetails(RegistrationError):
 
 
 class InvalidAnswer(RegistrationError):
-    """An answer does not fit its question; ``details["question_id"]`` names it."""
+    """An answer does not fit its question; ``details["question_id"]`` names it and
+    ``details["reason"]`` says why: required, choice, too_long, invalid or unknown."""
 
     code = "invalid_answer"
 
@@ -107,10 +108,15 @@ def normalise_email(value: str | None) -> str:
     return result.normalized.lower()
 
 
+#: Two-letter CLDR territories that are not countries (unions, reserved or outlying codes).
+NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB",
+                 "ZZ"}
+
+
 def country_codes() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 codes with their English names."""
+    """ISO 3166-1 alpha-2 codes (and XK, Kosovo) with their English names."""
     return {code: name for code, name in Locale("en").territories.items()
-            if len(code) == 2 and code.isalpha()}
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
 
 
 def clean_details(details: AttendeeDetails) -> AttendeeDetails:
@@ -152,25 +158,25 @@ def _answer_value(question: Question, raw) -> str:
         values = [raw] if isinstance(raw, str) else list(raw)
         values = [str(v).strip() for v in values if str(v).strip()]
         if any(v not in question.choices for v in values):
-            raise InvalidAnswer("not one of the choices", question_id=question.id)
-        return "\n".join(dict.fromkeys(values))  # unique, in the order given
+            raise InvalidAnswer("not one of the choices", question_id=question.id, reason="choice")
+        return "\n".join(c for c in question.choices if c in values)  # in the question's order
     if not isinstance(raw, str | bool):
-        raise InvalidAnswer("one value expected", question_id=question.id)
+        raise InvalidAnswer("one value expected", question_id=question.id, reason="choice")
     if question.kind is QuestionKind.CHECKBOX:
         ticked = raw is True or str(raw).strip().lower() in {"y", "yes", "on", "true", "1"}
         return CHECKED if ticked else ""
     value = str(raw).strip()
     if _has_control_characters(value.replace("\n", "").replace("\r", "").replace("\t", "")):
-        raise InvalidAnswer("control characters", question_id=question.id)
+        raise InvalidAnswer("control characters", question_id=question.id, reason="invalid")
     if question.kind is QuestionKind.SINGLE_CHOICE:
         if value and value not in question.choices:
-            raise InvalidAnswer("not one of the choices", question_id=question.id)
+            raise InvalidAnswer("not one of the choices", question_id=question.id, reason="choice")
     elif question.kind is QuestionKind.SHORT_TEXT:
         value = " ".join(value.split())
         if len(value) > SHORT_ANSWER_LIMIT:
-            raise InvalidAnswer("answer too long", question_id=question.id)
+            raise InvalidAnswer("answer too long", question_id=question.id, reason="too_long")
     elif len(value) > LONG_ANSWER_LIMIT:
-        raise InvalidAnswer("answer too long", question_id=question.id)
+        raise InvalidAnswer("answer too long", question_id=question.id, reason="too_long")
     return value
 
 
@@ -183,11 +189,11 @@ def clean_answers(event: Event, answers: dict) -> dict[int, str]:
     known = {q.id for q in questions}
     for question_id in answers:
         if question_id not in known:
-            raise InvalidAnswer("no such question", question_id=question_id)
+            raise InvalidAnswer("no such question", question_id=question_id, reason="unknown")
     cleaned = {}
     for question in questions:
         value = _answer_value(question, answers.get(question.id))
         if question.required and not value:
-            raise InvalidAnswer("answer required", question_id=question.id)
+            raise InvalidAnswer("answer required", question_id=question.id, reason="required")
         cleaned[question.id] = value
     return cleaned

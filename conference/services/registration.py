@@ -366,7 +366,8 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
         _lock(ticket_type)
         if find_active_registration(event, clean.email) is not None:
             raise AlreadyRegistered("this email is already registered", email=clean.email)
-        _expire_due_offers(_competing_types(ticket_type), now)
+        if event.waitlist_mode is WaitlistMode.OFFER:
+            _expire_due_offers(_competing_types(ticket_type), now)
         free = remaining_seats(ticket_type)
         if free is None or free > 0:
             _fill_free_seats(ticket_type, now)  # people already waiting go first

@@ -221,7 +221,7 @@ def test_international_names_are_accepted(make_event, make_ticket_type, sign_up,
     ("first_name", "<script>"), ("last_name", "Nowak\x00"), ("first_name", "1234"),
     ("email", "not-an-email"), ("email", "a@b"), ("email", "x" * 250 + "@example.org"),
     ("organization", "o" * 201), ("job_title", "j" * 201), ("country", "XX"),
-    ("country", "Poland"), ("phone", "call me"), ("phone", "1" * 41),
+    ("country", "Poland"), ("country", "EU"), ("phone", "call me"), ("phone", "1" * 41),
 ])
 def test_bad_details_are_refused_naming_the_field(
         make_event, make_ticket_type, sign_up, field, value):
@@ -267,7 +267,7 @@ def test_answers_are_validated_by_kind_and_stored(questions, make_ticket_type, s
         qs["diet"].id: "Vegan", qs["workshops"].id: ["AI", "CRISPR"],
         qs["note"].id: "Wheelchair\naccess", qs["photo"].id: "y"})
     stored = {a.question_id: a.value for a in registration.answers}
-    assert stored == {qs["diet"].id: "Vegan", qs["workshops"].id: "AI\nCRISPR",
+    assert stored == {qs["diet"].id: "Vegan", qs["workshops"].id: "CRISPR\nAI",
                       qs["note"].id: "Wheelchair\naccess", qs["photo"].id: "yes"}
 
 

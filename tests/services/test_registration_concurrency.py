@@ -78,3 +78,28 @@ def test_without_the_lock_parallel_registrations_oversell(app, make_event, make_
     ticket_type = make_ticket_type(event, capacity=SEATS)
     _register_in_parallel(app, event.id, ticket_type.id)
     assert _states(ticket_type.id).get(RegistrationState.CONFIRMED.value, 0) > SEATS
+
+
+@pytest.mark.postgres_only
+def test_one_email_registering_in_parallel_for_different_tickets_gets_one_registration(
+        app, make_event, make_ticket_type):
+    event = make_event()
+    ticket_ids = [make_ticket_type(event).id for _ in range(8)]
+
+    def one(ticket_type_id: int) -> str:
+        with app.app_context():
+            try:
+                register(db.session.get(Event, event.id),
+                         db.session.get(TicketType, ticket_type_id),
+                         attendee(email="same@example.org"), privacy_consent=True)
+                return "ok"
+            except Exception as error:  # noqa: BLE001 - every outcome is counted
+                return getattr(error, "code", repr(error))
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=len(ticket_ids)) as pool:
+        outcomes = sorted(pool.map(one, ticket_ids))
+    assert outcomes == ["already_registered"] * (len(ticket_ids) - 1) + ["ok"]
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1

@@ -260,3 +260,29 @@ def test_lost_link_answers_the_same_for_registered_and_unknown_addresses(client,
 def test_lost_link_with_a_malformed_address_explains(client, event):
     response = client.post("/e/lsos/lost-link", data={"email": ""})
     assert response.status_code == 400
+
+
+def test_every_question_kind_is_asked_and_stored_from_the_form(client, event, standard, diet):
+    workshops = Question(event=event, label="Workshops", kind=QuestionKind.MULTIPLE_CHOICE,
+                         options="CRISPR\nAI\nGMP")
+    visit = Question(event=event, label="Study visit", kind=QuestionKind.CHECKBOX)
+    note = Question(event=event, label="Note", kind=QuestionKind.LONG_TEXT)
+    db.session.add_all([workshops, visit, note])
+    db.session.commit()
+    page = client.get("/e/lsos/register").get_data(as_text=True)
+    assert 'type="checkbox" value="CRISPR"' in page and "<textarea" in page
+    data = form_data(standard, **{f"q_{diet.id}": "Vegan", f"q_{visit.id}": "y",
+                                  f"q_{note.id}": "Step-free access"})
+    data[f"q_{workshops.id}"] = ["GMP", "AI"]
+    assert client.post("/e/lsos/register", data=data).status_code == 302
+    stored = {a.question_id: a.value for a in registrations()[0].answers}
+    assert stored == {diet.id: "Vegan", workshops.id: "AI\nGMP", visit.id: "yes",
+                      note.id: "Step-free access"}
+
+
+def test_a_wrong_access_code_is_reported_and_unlocks_nothing(client, event, standard,
+                                                             make_ticket_type):
+    make_ticket_type(event, name="Press", is_public=False, access_code="INK")
+    page = client.get("/e/lsos/register?code=INKY").get_data(as_text=True)
+    assert "This access code is not valid" in page
+    assert "Press" not in page
