@@ -297,11 +297,19 @@ class TicketTypeFigures:
     ticket_type: TicketType
     confirmed: int = 0
     pending: int = 0
+    #: Waiting, including those offered a seat.
     waitlisted: int = 0
+    #: Waiting-list offers still open: they hold a seat until taken or expired.
+    offered: int = 0
 
     @property
     def registered(self) -> int:
         return self.confirmed + self.pending
+
+    @property
+    def seats_held(self) -> int:
+        """Seats counted against the capacity (as the registration service counts them)."""
+        return self.confirmed + self.pending + self.offered
 
 
 @dataclass
@@ -330,6 +338,16 @@ def dashboard_figures(event: Event, *, top: int = 10) -> Dashboard:
         .where(Registration.event_id == event.id)
         .group_by(Registration.ticket_type_id, Registration.state)
     ).all()
+    offers = db.session.execute(
+        db.select(Registration.ticket_type_id, sa.func.count())
+        .where(Registration.event_id == event.id,
+               Registration.state == RegistrationState.WAITLISTED,
+               Registration.offer_expires_at.is_not(None))
+        .group_by(Registration.ticket_type_id)
+    ).all()
+    for ticket_type_id, count in offers:
+        if ticket_type_id in figures:
+            figures[ticket_type_id].offered = count
     by_state: Counter = Counter()
     event_registered = 0
     for ticket_type_id, state, count in counts:
@@ -345,6 +363,9 @@ def dashboard_figures(event: Event, *, top: int = 10) -> Dashboard:
             item.waitlisted += count
         if state in SEAT_HOLDING_STATES and item.ticket_type.counts_toward_event_capacity:
             event_registered += count
+
+    event_registered += sum(f.offered for f in figures.values()
+                            if f.ticket_type.counts_toward_event_capacity)
 
     days: Counter = Counter()
     # One narrow column; the day is taken in the event's timezone, which SQL cannot do

@@ -217,3 +217,15 @@ def test_chart_bars_scale_to_the_busiest_day():
                       height=50)
     assert [b.height for b in bars] == [25.0, 50.0]
     assert bars[1].y == 0 and bars[0].x < bars[1].x
+
+
+def test_open_offers_hold_seats_on_the_dashboard(make_event, make_ticket_type, make_registration):
+    event = make_event()
+    ticket_type = make_ticket_type(event, capacity=2)
+    make_registration(event, ticket_type)
+    make_registration(event, ticket_type, state=RegistrationState.WAITLISTED,
+                      offer_expires_at=dt.datetime(2030, 1, 1, tzinfo=UTC))
+    make_registration(event, ticket_type, state=RegistrationState.WAITLISTED)
+    figures = dashboard_figures(event).ticket_types[0]
+    assert (figures.registered, figures.offered, figures.seats_held, figures.waitlisted) == (
+        1, 1, 2, 2)

@@ -124,6 +124,21 @@ def test_registration_settings_are_saved(desk):
     assert event.requires_payment is True
 
 
+def test_raising_the_event_capacity_promotes_the_waiting_list(desk, make_ticket_type,
+                                                              sign_up):
+    desk.event.capacity = 1
+    db.session.commit()
+    ticket_type = make_ticket_type(desk.event, capacity=None)
+    sign_up(desk.event, ticket_type)
+    waiting = sign_up(desk.event, ticket_type)
+    assert waiting.state is RegistrationState.WAITLISTED
+    response = desk.client.post(_url(desk, "/registration-settings"), data={
+        "capacity": "2", "waitlist_mode": "automatic", "waitlist_offer_hours": "48",
+        "privacy_policy_version": "1"}, follow_redirects=True)
+    assert "1 people moved up from the waiting list" in _text(response)
+    assert _reload(waiting).state is RegistrationState.CONFIRMED
+
+
 def test_question_is_created_and_listed(desk):
     response = desk.client.post(_url(desk, "/questions/new"), data={
         "label": "Dietary needs", "kind": "single_choice", "options": "None\nVegan\nHalal",
