@@ -159,7 +159,7 @@ def register(slug: str):
     questions = active_questions(event)
     form = form_with_questions(RegistrationForm, questions)()
     form.country.choices = country_choices()
-    form.ticket_type.choices = _ticket_choices(ticket_types)
+    form.ticket_type.choices = []  # filled below, only when the form is shown
     if request.method == "GET":
         form.access_code.data = code
         unlocked = [t for t in ticket_types if not t.is_public]
@@ -189,6 +189,7 @@ def register(slug: str):
                 return redirect(url_for("registration.done", slug=event.slug,
                                         token=registration.token))
     status = 400 if request.method == "POST" else 200
+    form.ticket_type.choices = _ticket_choices(ticket_types)
     bad_code = bool(code) and all(t.is_public for t in ticket_types)
     return render_template("registration/register.html", event=event, form=form,
                            questions=questions, ticket_types=ticket_types, already=already,

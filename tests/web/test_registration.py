@@ -286,3 +286,18 @@ def test_a_wrong_access_code_is_reported_and_unlocks_nothing(client, event, stan
     page = client.get("/e/lsos/register?code=INKY").get_data(as_text=True)
     assert "This access code is not valid" in page
     assert "Press" not in page
+
+
+def test_opening_the_form_passes_a_lapsed_offer_on(client, make_event, make_ticket_type,
+                                                    sign_up):
+    event = make_event(waitlist_mode=WaitlistMode.OFFER, waitlist_offer_hours=1)
+    ticket = make_ticket_type(event, capacity=1)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)
+    holder = sign_up(event, ticket, now=long_ago)
+    first = sign_up(event, ticket, now=long_ago)
+    second = sign_up(event, ticket, now=long_ago + dt.timedelta(seconds=1))
+    cancel(holder, now=long_ago)
+    assert client.get(f"/e/{event.slug}/register").status_code == 200
+    db.session.expire_all()
+    assert first.state is S.CANCELLED
+    assert second.offer_expires_at is not None
