@@ -91,6 +91,14 @@ def save_ticket_type(event: Event, ticket_type: TicketType | None,
             and fields.sales_close_at <= fields.sales_open_at):
         raise InvalidSalesWindow(str(_l("Sales must close after they open.")),
                                  field="sales_close_at")
+    own_id = ticket_type.id if ticket_type else -1
+    names = db.session.execute(
+        db.select(TicketType.name).where(TicketType.event_id == event.id,
+                                         TicketType.id != own_id)).scalars()
+    if fields.name.strip().casefold() in {n.casefold() for n in names}:
+        # Names identify ticket types in the guest import.
+        raise RegistrationAdminError(str(_l("Another ticket type has this name.")),
+                                     field="name")
     access_code = (fields.access_code or "").strip() or None
     if not fields.is_public and not access_code:
         raise RegistrationAdminError(
@@ -100,7 +108,7 @@ def save_ticket_type(event: Event, ticket_type: TicketType | None,
         clash = db.session.execute(
             db.select(TicketType.id).where(
                 TicketType.event_id == event.id, TicketType.access_code == access_code,
-                TicketType.id != (ticket_type.id if ticket_type else -1))
+                TicketType.id != own_id)
         ).first()
         if clash:
             raise RegistrationAdminError(

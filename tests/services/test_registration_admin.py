@@ -229,3 +229,12 @@ def test_open_offers_hold_seats_on_the_dashboard(make_event, make_ticket_type, m
     figures = dashboard_figures(event).ticket_types[0]
     assert (figures.registered, figures.offered, figures.seats_held, figures.waitlisted) == (
         1, 1, 2, 2)
+
+
+def test_ticket_type_names_are_unique_per_event(make_event, make_ticket_type):
+    event = make_event()
+    make_ticket_type(event, name="Student")
+    with pytest.raises(RegistrationAdminError) as error:
+        save_ticket_type(event, None, TicketTypeFields(name="student "))
+    assert error.value.details["field"] == "name"
+    save_ticket_type(make_event(), None, TicketTypeFields(name="Student"))  # other event: fine
