@@ -48,7 +48,7 @@ ORGS = ["Selvita", "Jagiellonian University", "Ryvu", "AGH", "Polpharma", "Trini
 
 def _database(base_url: str):
     base = sa.engine.make_url(base_url).set(drivername="postgresql+psycopg")
-    name = f"lsos_bench_{uuid.uuid4().hex[:10]}"
+    name = f"lsos_bench_regadmin_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
