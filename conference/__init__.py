@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.manage import bp as manage_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
+    from conference.regadmin import bp as regadmin_bp
     from conference.registration import bp as registration_bp
     from conference.review import bp as review_bp
 
@@ -73,5 +74,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cfp_bp)
     app.register_blueprint(cfp_manage_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(regadmin_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(checkin_bp)

@@ -556,7 +556,8 @@ def _demo_checkin(event: Event, rng: random.Random) -> str:
     for index, registration in enumerate(arrivals):
         at = first_morning + dt.timedelta(minutes=rng.randint(0, 75))
         check_in(event, gates[index % 2], registration.ticket_code, user=door,
-                 nonce=f"demo-checkin-{event.id}-{index:04d}", scanned_at=at, now=at, source="camera")
+                 nonce=f"demo-checkin-{event.id}-{index:04d}", scanned_at=at, now=at,
+                 source="camera")
     return f"{len(checkpoints) + 1} checkpoints, {len(arrivals)} demo check-ins"
 
 

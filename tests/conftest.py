@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.registration",
     "tests.fixtures.checkin",
+    "tests.fixtures.regadmin",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

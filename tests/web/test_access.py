@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from conference.models import Role
+from conference.extensions import db
+from conference.models import Question, QuestionKind, Role
 from conference.security import ACCESS_LEVELS
 
 ROLES = ("anonymous", "door", "reviewer", "organizer", "other_organizer")
@@ -60,6 +61,10 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
              **agenda_world(event, registration)}
     world.update(_cfp_world(event, users["reviewer"], make_cfp, make_proposal))
     world.update(_checkin_world(event, registration, users["door"]))
+    question = Question(event=event, label="Dietary needs", kind=QuestionKind.SHORT_TEXT)
+    db.session.add(question)
+    db.session.commit()
+    world.update(ticket_type=registration.ticket_type, question=question)
     return world
 
 
@@ -108,6 +113,8 @@ def url_values(world) -> dict[str, object]:
         "slug": world["event"].slug,
         "token": world["registration"].token,
         "registration_id": world["registration"].id,
+        "ticket_type_id": world["ticket_type"].id,
+        "question_id": world["question"].id,
         "filename": "css/site.css",
         **{name: world[name] for name in ("session_id", "room_id", "track_id", "feed_token")},
         "proposal_token": world["proposal"].token,
