@@ -54,9 +54,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     # One line per feature; the route-access test walks every route they add.
     from conference.auth import bp as auth_bp
+    from conference.badges import bp as badges_bp
     from conference.manage import bp as manage_bp
     from conference.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(badges_bp)

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from conference.badges.cli import badges_cli
 from conference.extensions import db
 from conference.models import Event, Role, User
 
@@ -117,3 +118,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(badges_cli)
