@@ -24,6 +24,7 @@ from conference.extensions import db
 pytest_plugins = [
     "tests.fixtures.core",
     "tests.fixtures.smtp",
+    "tests.fixtures.badges",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -32,8 +32,7 @@ def render_command(slug, out, layout, double_sided):
         raise click.ClickException(f"no event with slug {slug!r}")
     registrations = select_for_badges(event)
     started = time.perf_counter()
-    with click.progressbar(length=len(registrations), label="Rendering badges",
-                           file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(registrations), label="Rendering badges") as bar:
         try:
             pdf = render_badges(registrations, layout=layout, double_sided=double_sided,
                                 progress=bar.update)

@@ -144,21 +144,34 @@ FIT_SAFETY = 0.95
 
 
 def fit_text(text: str, width_mm: float, height_mm: float, *, max_pt: float,
-             max_lines: int = 2, weight: str = "bold") -> tuple[list[str], float]:
+             max_lines: int = 2, weight: str = "bold",
+             preferred: list[str] | None = None) -> tuple[list[str], float]:
     """Split ``text`` into at most ``max_lines`` lines and pick the largest font size (pt) at
-    which every line fits ``width_mm`` and all lines fit ``height_mm``; never overflows."""
+    which every line fits ``width_mm`` and all lines fit ``height_mm``; never overflows.
+
+    ``preferred`` lines (first name / last name) win when nearly as large (90 %).
+    """
     words = text.split()
     if not words:
         return [], max_pt
     width_pt = width_mm * MM_TO_PT * FIT_SAFETY
     height_pt = height_mm * MM_TO_PT * FIT_SAFETY
+
+    def size_of(lines: list[str]) -> float:
+        widest = max(text_width_em(line, weight) for line in lines)
+        return min(max_pt, width_pt / widest if widest else max_pt,
+                   height_pt / (len(lines) * LINE_HEIGHT))
+
     best: tuple[float, list[str]] = (0.0, words)
     for lines in _line_splits(words, max_lines):
-        widest = max(text_width_em(line, weight) for line in lines)
-        size = min(max_pt, width_pt / widest if widest else max_pt,
-                   height_pt / (len(lines) * LINE_HEIGHT))
+        size = size_of(lines)
         if size > best[0] + 0.01:
             best = (size, lines)
+    preferred = [" ".join(line.split()) for line in preferred or [] if line.strip()]
+    if preferred and len(preferred) <= max_lines and " ".join(preferred) == " ".join(words):
+        size = size_of(preferred)
+        if size >= 0.9 * best[0]:
+            best = (size, preferred)
     return best[1], round(best[0] - 0.05, 1)
 
 
@@ -394,12 +407,14 @@ def _geometry(layout: Layout) -> dict[str, float]:
 def _badge_context(badge: BadgeData, geometry: dict[str, float],
                    back_width: float) -> dict[str, object]:
     name = f"{badge.first_name} {badge.last_name}".strip()
+    split = [badge.first_name, badge.last_name]
     name_lines, name_pt = fit_text(name, geometry["name_w"], geometry["name_h"],
-                                   max_pt=geometry["name_max"], max_lines=3)
+                                   max_pt=geometry["name_max"], max_lines=3, preferred=split)
     org_lines, org_pt = fit_text(badge.organization, geometry["name_w"], geometry["org_h"],
                                  max_pt=geometry["org_max"], weight="regular")
     back_lines, back_pt = fit_text(name, back_width, geometry["back_name_h"],
-                                   max_pt=geometry["name_max"] * 1.2, max_lines=3)
+                                   max_pt=geometry["name_max"] * 1.2, max_lines=3,
+                                   preferred=split)
     return {"badge": badge, "name_lines": name_lines, "name_pt": name_pt,
             "name_pad": _centre(geometry["name_h"], len(name_lines), name_pt),
             "org_lines": org_lines, "org_pt": org_pt, "back_lines": back_lines,

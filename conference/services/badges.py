@@ -105,6 +105,12 @@ def badge_data(registration: Registration,
     )
 
 
+def _text(message) -> str:
+    """A translated message, also outside a request (CLI, workers)."""
+    with _badge_locale():
+        return str(message)
+
+
 @contextlib.contextmanager
 def _badge_locale():
     """The page's language in a request; the default language in the CLI and workers."""
@@ -141,13 +147,13 @@ def render_badges(registrations: Sequence[Registration], *, layout: str | None =
     this process; large batches are split over worker processes.
     """
     if not registrations:
-        raise NoBadges(str(_l("There are no badges to print.")))
+        raise NoBadges(_text(_l("There are no badges to print.")))
     event = registrations[0].event
     if any(r.event_id != event.id for r in registrations):
         raise BadgeError("registrations of several events")
     layout = layout or event.badge_layout
     if layout not in LAYOUTS:
-        raise UnknownLayout(str(_l("Unknown badge layout.")))
+        raise UnknownLayout(_text(_l("Unknown badge layout.")))
     double_sided = event.badge_double_sided if double_sided is None else double_sided
     with _badge_locale():
         labels = {role: str(label) for role, label in ROLE_LABELS.items()}
@@ -160,7 +166,7 @@ def render_badges(registrations: Sequence[Registration], *, layout: str | None =
 def render_attendee_badge(registration: Registration) -> bytes:
     """The attendee's own badge; only confirmed registrations have one."""
     if registration.state is not RegistrationState.CONFIRMED:
-        raise NotConfirmed(str(_l("Badges are available for confirmed registrations only.")))
+        raise NotConfirmed(_text(_l("Badges are available for confirmed registrations only.")))
     return render_badges([registration])
 
 
@@ -213,7 +219,7 @@ def save_badge_settings(event: Event, *, layout: str, double_sided: bool,
                         logo: bytes | None = None, remove_logo: bool = False) -> None:
     """Store the event's badge layout, sides and logo (a real image, re-encoded as PNG)."""
     if layout not in LAYOUTS:
-        raise UnknownLayout(str(_l("Unknown badge layout.")))
+        raise UnknownLayout(_text(_l("Unknown badge layout.")))
     new_logo = _reencode_logo(logo) if logo else None
     event.badge_layout = layout
     event.badge_double_sided = double_sided
@@ -240,7 +246,7 @@ def _reencode_logo(data: bytes) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
-                raise InvalidLogo(str(_l("Upload a PNG, JPEG, GIF or WebP image.")))
+                raise InvalidLogo(_text(_l("Upload a PNG, JPEG, GIF or WebP image.")))
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -253,4 +259,4 @@ def _reencode_logo(data: bytes) -> bytes:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError) as error:
-        raise InvalidLogo(str(_l("This file is not an image we can read."))) from error
+        raise InvalidLogo(_text(_l("This file is not an image we can read."))) from error
