@@ -76,8 +76,10 @@ def _run(registrations, out: Path, single_runs: int) -> None:
     from conference.services.badges import render_badges
 
     started = time.perf_counter()
+    cpu_before, own_before = _cpu_seconds(), _cpu_seconds(children=False)
     out.write_bytes(render_badges(registrations))
     seconds = time.perf_counter() - started
+    cpu, own = _cpu_seconds() - cpu_before, _cpu_seconds(children=False) - own_before
 
     render_badges(registrations[:1])  # warm-up: stylesheet and fonts, as in a running server
     timings = []
@@ -90,7 +92,18 @@ def _run(registrations, out: Path, single_runs: int) -> None:
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(f"badges={len(registrations)} seconds={seconds:.2f} "
           f"badges_per_s={len(registrations) / seconds:.1f} peak_mb={peak_kb / 1024:.0f} "
-          f"single_p50_ms={statistics.median(timings) * 1000:.1f}")
+          f"single_p50_ms={statistics.median(timings) * 1000:.1f}", flush=True)
+    # Diagnostics on stderr: CPU time shows the cost even on a machine busy with other work.
+    print(f"cpu_seconds={cpu:.2f} of_which_main_process={own:.2f} "
+          f"cpu_ms_per_badge={cpu / len(registrations) * 1000:.1f} "
+          f"load_average={os.getloadavg()[0]:.1f}", file=sys.stderr)
+
+
+def _cpu_seconds(children: bool = True) -> float:
+    usages = [resource.getrusage(resource.RUSAGE_SELF)]
+    if children:
+        usages.append(resource.getrusage(resource.RUSAGE_CHILDREN))
+    return sum(u.ru_utime + u.ru_stime for u in usages)
 
 
 if __name__ == "__main__":

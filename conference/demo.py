@@ -105,3 +105,17 @@ def _staff(event: Event) -> list[User]:
 
 #: Feature steps, in order: each takes (event, rng), adds rows, flushes, returns a summary.
 DEMO_STEPS: list = []
+
+
+# --- Badges -----------------------------------------------------------------------------
+
+
+def _demo_badges(event: Event, rng: random.Random) -> str:
+    """A6 badges (one per page, for badge holders), single-sided; no logo."""
+    event.badge_layout = "a6"
+    event.badge_double_sided = False
+    db.session.flush()
+    return "badges: A6 layout"
+
+
+DEMO_STEPS.append(_demo_badges)

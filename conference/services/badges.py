@@ -170,6 +170,24 @@ def render_attendee_badge(registration: Registration) -> bytes:
     return render_badges([registration])
 
 
+def render_badge_png(registration: Registration, *, dpi: int = 150) -> bytes:
+    """One badge's front as a PNG image (PDF rendered, then rasterized with PDFium): for
+    screens and for tests that show a badge to a (fake) camera."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(render_badges([registration], layout="a6",
+                                                double_sided=False))
+    try:
+        page = document[0]
+        image = page.render(scale=dpi / 72).to_pil()
+        page.close()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def print_order(registrations: Iterable[Registration]) -> list[Registration]:
     """Sorted by last name, then first name, case- and accent-insensitive enough for a box."""
     return sorted(registrations, key=lambda r: (r.last_name.casefold(), r.first_name.casefold(),

@@ -93,6 +93,27 @@ def test_attendees_get_a_badge_only_when_confirmed(badge_event, make_registratio
         render_attendee_badge(pending)
 
 
+def test_badge_png_shows_a_decodable_qr_code(badge_event, make_registration):
+    import zxingcpp
+
+    from conference.services.badges import render_badge_png
+
+    event, attendee, _ = badge_event
+    registration = make_registration(event, attendee)
+    image = Image.open(io.BytesIO(render_badge_png(registration)))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [registration.ticket_code]
+
+
+def test_the_app_warns_at_start_when_harfbuzz_subset_is_missing(app_config, monkeypatch,
+                                                                 caplog):
+    from conference import create_app
+
+    monkeypatch.setattr(badge_pdf.ctypes.util, "find_library", lambda name: None)
+    with caplog.at_level("WARNING"):
+        create_app(app_config)
+    assert "libharfbuzz-subset0 is missing" in caplog.text
+
+
 # --- Safety: user text is text, and the renderer fetches nothing of the user's -----------
 
 HOSTILE_FIELDS = [
