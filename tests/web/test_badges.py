@@ -224,3 +224,12 @@ def test_cli_refuses_an_unknown_event(app, tmp_path):
         "badges", "render", "--event", "nope", "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0
     assert "no event" in result.output
+
+
+def test_event_overview_links_to_the_badge_pages(client, badge_event, make_user, login):
+    event, _, _ = badge_event
+    _organizer(client, event, make_user, login)
+    page = client.get(f"/manage/{event.slug}/").get_data(as_text=True)
+    assert f'href="/manage/{event.slug}/badges/"' in page
+    badges_page = client.get(f"/manage/{event.slug}/badges/").get_data(as_text=True)
+    assert f"/manage/{event.slug}/badges/settings" in badges_page
