@@ -6,7 +6,7 @@ independent of the people on the badges: a renamed attendee's next PDF shows the
 
 Speed (see benchmarks/badges.py): stylesheets are parsed once per process, QR codes are drawn
 without a QR image library (fixed version 1-M, 1-bit PNG written directly), and large batches
-are split into chunks rendered by worker processes and merged with pypdf.
+are split into chunks rendered by worker processes and merged with PDFium.
 """
 
 from __future__ import annotations
@@ -21,14 +21,20 @@ import io
 import logging
 import multiprocessing
 import os
-import re
-import struct
-import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from conference.services.badge_qr import qr_png
+from conference.services.badge_text import (
+    LINE_HEIGHT,
+    MM_TO_PT,
+    advances,
+    fit_text,
+    font_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +42,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "badges"
 STATIC_DIR = PROJECT_ROOT / "static"
 
-MM_TO_PT = 72 / 25.4
-#: Fonts that cover Polish and the other European letters: Debian's DejaVu Sans first,
-#: Roboto from the ``font-roboto`` PyPI package on machines without it.
-DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 #: Badges per worker chunk: big enough to amortise per-document costs, small enough to keep
 #: each process far below the memory target.
@@ -102,200 +104,6 @@ class EventData:
     name: str
     dates: str
     logo_path: str | None = None
-
-
-# --- Fonts and text fitting -------------------------------------------------------------
-
-
-@functools.cache
-def font_files() -> dict[str, Path]:
-    """The regular and bold font files badges use (absolute paths)."""
-    regular, bold = DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
-        return {"regular": regular, "bold": bold}
-    try:
-        import font_roboto
-    except ImportError:  # pragma: no cover - pyproject installs font-roboto
-        raise RuntimeError("no badge font: install fonts-dejavu-core or font-roboto") from None
-    folder = Path(font_roboto.__file__).parent / "files"
-    return {"regular": folder / "Roboto-Regular.ttf", "bold": folder / "Roboto-Bold.ttf"}
-
-
-@functools.cache
-def _advances(weight: str) -> tuple[dict[int, float], float]:
-    """Advance width of each character in em, and a safe width for characters not in the font."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(font_files()[weight]) as font:
-        units = font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        widths = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
-    return widths, max(widths.get(ord("M"), 1.0), 1.0)
-
-
-def text_width_em(text: str, weight: str = "bold") -> float:
-    """Width of ``text`` in em (kerning only narrows it, so this is an upper bound)."""
-    widths, unknown = _advances(weight)
-    return sum(widths.get(ord(char), unknown) for char in text)
-
-
-LINE_HEIGHT = 1.15
-#: Room left for shaping differences between our measure and Pango's.
-FIT_SAFETY = 0.95
-
-
-def fit_text(text: str, width_mm: float, height_mm: float, *, max_pt: float,
-             max_lines: int = 2, weight: str = "bold",
-             preferred: list[str] | None = None) -> tuple[list[str], float]:
-    """Split ``text`` into at most ``max_lines`` lines and pick the largest font size (pt) at
-    which every line fits ``width_mm`` and all lines fit ``height_mm``; never overflows.
-
-    ``preferred`` lines (first name / last name) win when nearly as large (90 %).
-    """
-    words = text.split()
-    if not words:
-        return [], max_pt
-    width_pt = width_mm * MM_TO_PT * FIT_SAFETY
-    height_pt = height_mm * MM_TO_PT * FIT_SAFETY
-
-    def size_of(lines: list[str]) -> float:
-        widest = max(text_width_em(line, weight) for line in lines)
-        return min(max_pt, width_pt / widest if widest else max_pt,
-                   height_pt / (len(lines) * LINE_HEIGHT))
-
-    best: tuple[float, list[str]] = (0.0, words)
-    for lines in _line_splits(words, max_lines):
-        size = size_of(lines)
-        if size > best[0] + 0.01:
-            best = (size, lines)
-    preferred = [" ".join(line.split()) for line in preferred or [] if line.strip()]
-    if preferred and len(preferred) <= max_lines and " ".join(preferred) == " ".join(words):
-        size = size_of(preferred)
-        if size >= 0.9 * best[0]:
-            best = (size, preferred)
-    return best[1], round(best[0] - 0.05, 1)
-
-
-def _line_splits(words: list[str], max_lines: int) -> Iterable[list[str]]:
-    yield [" ".join(words)]
-    count = len(words)
-    if max_lines >= 2:
-        for i in range(1, count):
-            yield [" ".join(words[:i]), " ".join(words[i:])]
-    if max_lines >= 3 and count <= 12:
-        for i in range(1, count - 1):
-            for j in range(i + 1, count):
-                yield [" ".join(words[:i]), " ".join(words[i:j]), " ".join(words[j:])]
-
-
-# --- QR codes ----------------------------------------------------------------------------
-
-
-@functools.cache
-def _version1_masks() -> tuple[int, list[int], list[list[int]], list[list[int]]]:
-    """For QR version 1-M, as bit rows: the data modules, and per mask pattern the fixed
-    modules (finders, timing, format information) and the mask's flips of data modules."""
-    import qrcode
-    from qrcode.main import copy_2d_array, precomputed_qr_blanks
-    from qrcode.util import mask_func
-
-    qr = qrcode.QRCode(version=1, border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data("0")
-    qr.makeImpl(False, 0)  # fills qrcode's cache of blank version-1 matrices
-    size = qr.modules_count
-    fixed, flips, data = [], [], None
-    for mask in range(8):
-        qr.modules = copy_2d_array(precomputed_qr_blanks[1])
-        qr.setup_type_info(False, mask)
-        if data is None:
-            data = [_bits(cell is None for cell in row) for row in qr.modules]
-        fixed.append([_bits(bool(cell) for cell in row) for row in qr.modules])
-        flip = mask_func(mask)
-        flips.append([_bits(qr.modules[r][c] is None and flip(r, c) for c in range(size))
-                      for r in range(size)])
-    assert data is not None
-    return size, data, fixed, flips
-
-
-def _bits(cells: Iterable[bool]) -> int:
-    value = 0
-    for cell in cells:
-        value = (value << 1) | bool(cell)
-    return value
-
-
-def qr_rows(code: str) -> tuple[int, list[int]]:
-    """The QR code of a ticket code as (size, one int of bits per row, 1 = dark).
-
-    Version 1 with error correction M holds 20 alphanumeric characters, enough for our
-    18-character codes. The mask is chosen by the standard's penalty rules, evaluated on
-    bit rows: qrcode's own evaluation costs more than everything else in a badge's QR.
-    """
-    import qrcode
-    from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
-
-    alphanumeric = re.fullmatch(r"[0-9A-Z $%*+\-./:]*", code) is not None
-    fits_v1 = len(code) <= (20 if alphanumeric else 14)
-    qr = qrcode.QRCode(version=1 if fits_v1 else None, border=0,
-                       error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(QRData(code.encode(), MODE_ALPHA_NUM if alphanumeric else MODE_8BIT_BYTE))
-    if not fits_v1:
-        qr.make(fit=True)
-        return qr.modules_count, [_bits(row) for row in qr.modules]
-    size, data, fixed, flips = _version1_masks()
-    qr.makeImpl(False, 0)
-    plain = [(_bits(row) & d) ^ f for row, d, f in zip(qr.modules, data, flips[0], strict=True)]
-    best: tuple[int, list[int]] | None = None
-    for mask in range(8):
-        rows = [fx | (p ^ fl) for fx, p, fl in zip(fixed[mask], plain, flips[mask], strict=True)]
-        score = mask_penalty(size, rows)
-        if best is None or score < best[0]:
-            best = (score, rows)
-    assert best is not None
-    return size, best[1]
-
-
-_RUN = re.compile(r"0{5,}|1{5,}")
-_FINDER_LIKE = ("10111010000", "00001011101")
-
-
-def mask_penalty(size: int, rows: list[int]) -> int:
-    """ISO 18004 mask penalty (rules N1 to N4) of a matrix given as bit rows."""
-    lines = [format(row, f"0{size}b") for row in rows]
-    lines += ["".join(column) for column in zip(*lines, strict=True)]
-    text = "2".join(lines)  # one string: "2" stops runs and patterns at each line's end
-    score = sum(len(run) - 2 for run in _RUN.findall(text))
-    score += 40 * (text.count(_FINDER_LIKE[0]) + text.count(_FINDER_LIKE[1]))
-    inner = (1 << (size - 1)) - 1
-    for upper, lower in zip(rows, rows[1:], strict=False):
-        same_dark = upper & lower
-        same_light = ~(upper | lower)
-        score += 3 * ((same_dark & (same_dark >> 1) & inner).bit_count()
-                      + (same_light & (same_light >> 1) & inner).bit_count())
-    dark_percent = 100 * sum(row.bit_count() for row in rows) // (size * size)
-    return score + 10 * (abs(dark_percent - 50) // 5)
-
-
-def qr_png(code: str, border: int = 4) -> bytes:
-    """A 1-bit PNG of the QR code, one pixel per module (shown with crisp edges)."""
-    modules, rows = qr_rows(code)
-    size = modules + 2 * border
-    row_bytes = (size + 7) // 8
-    pad = row_bytes * 8 - size
-    light = (1 << (row_bytes * 8)) - 1
-    blank = b"\x00" + light.to_bytes(row_bytes, "big")
-    raw = bytearray(blank * border)
-    for row in rows:  # PNG grey 1-bit: 1 is white, so invert the dark bits
-        raw += b"\x00" + (light ^ (row << (border + pad))).to_bytes(row_bytes, "big")
-    raw += blank * border
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
-
-    header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b""))
 
 
 # --- Safe resource loading ---------------------------------------------------------------
@@ -527,7 +335,7 @@ def render_pdf(event: EventData, badges: list[BadgeData], *, layout_key: str,
     # Warm this process first: forked workers inherit WeasyPrint, fonts and the parsed
     # stylesheet instead of each loading them (and a long-lived server keeps them).
     _stylesheet(layout_key, upload_root)
-    _advances("bold"), _advances("regular")
+    advances("bold"), advances("regular")
     size = _chunk_size(len(badges), workers, LAYOUTS[layout_key].per_page)
     chunks = [badges[i:i + size] for i in range(0, len(badges), size)]
     context = multiprocessing.get_context("fork")

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from conference.models.registrations import new_ticket_code
-from conference.services import badge_pdf
+from conference.services import badge_pdf, badge_text
 from conference.services.badge_pdf import LAYOUTS, MM_TO_PT, BadgeData, EventData
 from tests.fixtures.badges import char_boxes, decode_qr_codes, pdf_pages, pdf_text
 
@@ -111,10 +111,10 @@ def test_a_60_character_name_stays_on_its_badge(layout, first, last):
 
 def test_fitted_name_never_exceeds_its_box():
     for name in ["Al", "Łukasz Żółkiewski-Wąsowicz", "W" * 60, " ".join(["Wawrzyniec"] * 6)]:
-        lines, size = badge_pdf.fit_text(name, 50, 20, max_pt=26, max_lines=3)
-        widest = max(badge_pdf.text_width_em(line) for line in lines) * size
+        lines, size = badge_text.fit_text(name, 50, 20, max_pt=26, max_lines=3)
+        widest = max(badge_text.text_width_em(line) for line in lines) * size
         assert widest <= 50 * MM_TO_PT
-        assert len(lines) * badge_pdf.LINE_HEIGHT * size <= 20 * MM_TO_PT
+        assert len(lines) * badge_text.LINE_HEIGHT * size <= 20 * MM_TO_PT
         assert " ".join(lines) == name
 
 
@@ -194,7 +194,7 @@ def _font_names(pdf: bytes) -> set[str]:
 
 
 def _clear_font_caches():
-    for cached in (badge_pdf.font_files, badge_pdf._advances, badge_pdf._stylesheet,
+    for cached in (badge_text.font_files, badge_text.advances, badge_pdf._stylesheet,
                    badge_pdf._font_config):
         cached.cache_clear()
 
@@ -204,7 +204,7 @@ def test_badges_use_dejavu_sans_from_debian():
 
 
 def test_without_debian_fonts_badges_use_roboto_from_pypi(monkeypatch, tmp_path):
-    monkeypatch.setattr(badge_pdf, "DEJAVU_DIR", tmp_path / "no-fonts-here")
+    monkeypatch.setattr(badge_text, "DEJAVU_DIR", tmp_path / "no-fonts-here")
     _clear_font_caches()
     try:
         pdf = render([badge(*POLISH)])
