@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     # One line per feature; the route-access test walks every route they add.
     from conference.agenda import bp as agenda_bp
     from conference.auth import bp as auth_bp
+    from conference.badges import bp as badges_bp
     from conference.cfp import bp as cfp_bp
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
@@ -77,3 +78,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(regadmin_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(badges_bp)

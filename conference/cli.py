@@ -11,8 +11,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from conference.badges.cli import badges_cli
 from conference.extensions import db
 from conference.models import Event, Role, User
+from conference.registration.cli import registrations_cli
 
 users_cli = AppGroup("users", help="Staff accounts.")
 mail_cli = AppGroup("mail", help="The outbox mail worker.")
@@ -142,5 +144,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
-    from conference.registration.cli import registrations_cli
     app.cli.add_command(registrations_cli)
+    app.cli.add_command(badges_cli)

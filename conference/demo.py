@@ -561,6 +561,19 @@ def _demo_checkin(event: Event, rng: random.Random) -> str:
     return f"{len(checkpoints) + 1} checkpoints, {len(arrivals)} demo check-ins"
 
 
+
+
+# --- Badges -----------------------------------------------------------------------------
+
+
+def _demo_badges(event: Event, rng: random.Random) -> str:
+    """A6 badges (one per page, for badge holders), single-sided; no logo."""
+    event.badge_layout = "a6"
+    event.badge_double_sided = False
+    db.session.flush()
+    return "badges: A6 layout"
+
+
 #: Feature steps, in order (registrations first: the programme stars and books seats for
 #: them, check-in admits some). Each takes (event, rng), adds rows, flushes, returns a summary.
 DEMO_STEPS = [
@@ -568,4 +581,5 @@ DEMO_STEPS = [
     _demo_programme,
     _demo_proposals,
     _demo_checkin,
+    _demo_badges,
 ]

@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.registration",
     "tests.fixtures.checkin",
     "tests.fixtures.regadmin",
+    "tests.fixtures.badges",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -1,0 +1,110 @@
+"""Badge rendering speed: N badges of the demo event into one PDF, and one badge on its own.
+
+    python benchmarks/badges.py --count 1000 [--out FILE]
+
+Prints one line:
+``badges=1000 seconds=.. badges_per_s=.. peak_mb=.. single_p50_ms=..``
+``seconds`` runs from the start of rendering (QR codes and worker processes included) to the
+PDF on disk; ``peak_mb`` is the largest resident size of this process or any worker;
+``single_p50_ms`` is the median of one badge rendered on its own in this (warm) process.
+Data: the demo event with demo-like names in a temporary SQLite database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--out", type=Path, help="Keep the PDF here (default: a temp file).")
+    parser.add_argument("--single-runs", type=int, default=30)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("SECRET_KEY", "benchmark")
+        from conference import create_app
+        from conference.extensions import db
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
+                          "UPLOAD_FOLDER": f"{tmp}/uploads"})
+        with app.app_context():
+            db.create_all()
+            registrations = _demo_registrations(args.count)
+            _run(registrations, args.out or Path(tmp) / "badges.pdf", args.single_runs)
+
+
+def _demo_registrations(count: int):
+    from conference import demo
+    from conference.extensions import db
+    from conference.models import BadgeRole, Registration, RegistrationState, TicketType
+    from conference.services.badges import select_for_badges
+
+    demo.load_demo()
+    event = db.session.execute(db.select(demo.Event)).scalars().first()
+    rng = random.Random(6)
+    ticket_types = [
+        TicketType(event=event, name="Conference pass", badge_role=BadgeRole.ATTENDEE),
+        TicketType(event=event, name="Speaker", badge_role=BadgeRole.SPEAKER, is_public=False),
+        TicketType(event=event, name="Partner", badge_role=BadgeRole.PARTNER, is_public=False),
+    ]
+    db.session.add_all(ticket_types)
+    for n in range(count):
+        first, last = rng.choice(demo.FIRST_NAMES), rng.choice(demo.LAST_NAMES)
+        organization, country = rng.choice(demo.ORGANIZATIONS)
+        db.session.add(Registration(
+            event=event, ticket_type=rng.choices(ticket_types, weights=[85, 10, 5])[0],
+            state=RegistrationState.CONFIRMED, first_name=first, last_name=last,
+            email=f"person{n}@example.org", organization=organization, country=country,
+        ))
+    db.session.commit()
+    return select_for_badges(event)
+
+
+def _run(registrations, out: Path, single_runs: int) -> None:
+    from conference.services.badges import render_badges
+
+    started = time.perf_counter()
+    cpu_before, own_before = _cpu_seconds(), _cpu_seconds(children=False)
+    out.write_bytes(render_badges(registrations))
+    seconds = time.perf_counter() - started
+    cpu, own = _cpu_seconds() - cpu_before, _cpu_seconds(children=False) - own_before
+
+    render_badges(registrations[:1])  # warm-up: stylesheet and fonts, as in a running server
+    timings = []
+    for registration in registrations[:single_runs]:
+        start = time.perf_counter()
+        render_badges([registration])
+        timings.append(time.perf_counter() - start)
+
+    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(f"badges={len(registrations)} seconds={seconds:.2f} "
+          f"badges_per_s={len(registrations) / seconds:.1f} peak_mb={peak_kb / 1024:.0f} "
+          f"single_p50_ms={statistics.median(timings) * 1000:.1f}", flush=True)
+    # Diagnostics on stderr: CPU time shows the cost even on a machine busy with other work.
+    print(f"cpu_seconds={cpu:.2f} of_which_main_process={own:.2f} "
+          f"cpu_ms_per_badge={cpu / len(registrations) * 1000:.1f} "
+          f"load_average={os.getloadavg()[0]:.1f}", file=sys.stderr)
+
+
+def _cpu_seconds(children: bool = True) -> float:
+    usages = [resource.getrusage(resource.RUSAGE_SELF)]
+    if children:
+        usages.append(resource.getrusage(resource.RUSAGE_CHILDREN))
+    return sum(u.ru_utime + u.ru_stime for u in usages)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Badge downloads: the attendee's own badge and the organizers' badge pages."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from conference.badges.forms import STATE_LABELS, BadgeFilterForm, BadgeSettingsForm
+from conference.extensions import db
+from conference.links import add_link
+from conference.models import (
+    BadgeRole,
+    Event,
+    Registration,
+    RegistrationState,
+    TicketType,
+)
+from conference.security import event_access, get_event_or_404, secrets_equal, token_access
+from conference.services.badges import (
+    LAYOUT_LABELS,
+    ROLE_LABELS,
+    BadgeError,
+    logo_path,
+    reissue_ticket_code,
+    render_attendee_badge,
+    render_badges,
+    save_badge_settings,
+    select_for_badges,
+    warn_if_font_subsetting_is_slow,
+)
+
+bp = Blueprint("badges", __name__)
+
+
+def _attendee_link(registration: Registration):
+    if registration.state is not RegistrationState.CONFIRMED:
+        return None
+    return _("Your badge (PDF)"), url_for("badges.attendee_badge",
+                                          slug=registration.event.slug, token=registration.token)
+
+
+def _manage_link(event: Event):
+    if not (current_user.is_authenticated and current_user.can_manage(event)):
+        return None
+    return _("Badges"), url_for("badges.index", slug=event.slug)
+
+
+bp.record_once(lambda state: add_link(state.app, "attendee", _attendee_link))
+bp.record_once(lambda state: add_link(state.app, "manage", _manage_link))
+bp.record_once(lambda state: warn_if_font_subsetting_is_slow())
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/e/<slug>/r/<token>/badge.pdf")
+@token_access
+def attendee_badge(slug: str, token: str):
+    """The attendee's own badge, through the private link (confirmed registrations only)."""
+    event = get_event_or_404(slug)
+    registration = db.session.execute(
+        db.select(Registration).filter_by(event_id=event.id, token=token)
+    ).scalar_one_or_none()
+    if registration is None or not secrets_equal(token, registration.token):
+        abort(404)
+    try:
+        data = render_attendee_badge(registration)
+    except BadgeError:
+        abort(404)
+    return _pdf(data, f"badge-{event.slug}.pdf")
+
+
+@bp.route("/manage/<slug>/badges/")
+@event_access("organizer")
+def index(event: Event):
+    form = _filter_form(event)
+    registrations = _filtered(event, form)
+    return render_template("badges/index.html", event=event, form=form,
+                           registrations=registrations, layout_label=LAYOUT_LABELS.get(
+                               event.badge_layout, event.badge_layout),
+                           ROLE_LABELS=ROLE_LABELS, STATE_LABELS=STATE_LABELS,
+                           selection_args=_filter_args(form))
+
+
+@bp.route("/manage/<slug>/badges/all.pdf")
+@event_access("organizer")
+def all_badges(event: Event):
+    """Every confirmed registration of the event, sorted by last name."""
+    return _download(event, select_for_badges(event), f"badges-{event.slug}.pdf")
+
+
+@bp.route("/manage/<slug>/badges/selection.pdf")
+@event_access("organizer")
+def selection(event: Event):
+    form = _filter_form(event)
+    return _download(event, _filtered(event, form), f"badges-{event.slug}-selection.pdf")
+
+
+@bp.route("/manage/<slug>/badges/settings", methods=["GET", "POST"])
+@event_access("organizer")
+def settings(event: Event):
+    form = BadgeSettingsForm(obj=event, layout=event.badge_layout,
+                             double_sided=event.badge_double_sided)
+    if form.validate_on_submit():
+        upload = form.logo.data
+        try:
+            save_badge_settings(event, layout=form.layout.data,
+                                double_sided=form.double_sided.data,
+                                logo=upload.read() if upload else None,
+                                remove_logo=form.remove_logo.data)
+        except BadgeError as error:
+            db.session.rollback()
+            field = form.logo if error.code == "invalid_logo" else form.layout
+            field.errors = [*field.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("Badge settings saved."), "success")
+            return redirect(url_for("badges.index", slug=event.slug))
+    return render_template("badges/settings.html", event=event, form=form,
+                           has_logo=logo_path(event) is not None)
+
+
+@bp.route("/manage/<slug>/badges/<int:registration_id>/")
+@event_access("organizer")
+def registration_badge(event: Event, registration_id: int):
+    registration = _registration_or_404(event, registration_id)
+    return render_template("badges/registration.html", event=event, registration=registration,
+                           ROLE_LABELS=ROLE_LABELS, STATE_LABELS=STATE_LABELS)
+
+
+@bp.route("/manage/<slug>/badges/<int:registration_id>/badge.pdf")
+@event_access("organizer")
+def registration_badge_pdf(event: Event, registration_id: int):
+    """One person's badge, whatever the state (organizers may print a pending one)."""
+    registration = _registration_or_404(event, registration_id)
+    return _download(event, [registration], f"badge-{registration.id}.pdf")
+
+
+@bp.route("/manage/<slug>/badges/<int:registration_id>/reissue", methods=["POST"])
+@event_access("organizer")
+def reissue(event: Event, registration_id: int):
+    registration = _registration_or_404(event, registration_id)
+    reissue_ticket_code(registration, current_user)
+    db.session.commit()
+    flash(_("New ticket code issued; the old badge no longer works at the door."), "success")
+    return redirect(url_for("badges.registration_badge", slug=event.slug,
+                            registration_id=registration.id))
+
+
+def _registration_or_404(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def _download(event: Event, registrations: list[Registration], filename: str):
+    try:
+        data = render_badges(registrations)
+    except BadgeError as error:
+        flash(error.message, "error")
+        return redirect(url_for("badges.index", slug=event.slug))
+    return _pdf(data, filename)
+
+
+def _filter_form(event: Event) -> BadgeFilterForm:
+    form = BadgeFilterForm(request.args)
+    ticket_types = db.session.execute(
+        db.select(TicketType).filter_by(event_id=event.id).order_by(TicketType.position,
+                                                                    TicketType.name)
+    ).scalars()
+    form.ticket_type.choices = [SelectChoice("", _("Any ticket type"))] + [
+        SelectChoice(str(t.id), t.name) for t in ticket_types]
+    if not request.args.get("state"):
+        form.state.data = RegistrationState.CONFIRMED.value
+    return form
+
+
+def _filtered(event: Event, form: BadgeFilterForm) -> list[Registration]:
+    if not form.validate():
+        return []
+    ticket_type = form.ticket_type.data
+    return select_for_badges(
+        event,
+        ticket_type_id=int(ticket_type) if ticket_type else None,
+        state=RegistrationState(form.state.data),
+        role=BadgeRole(form.role.data) if form.role.data else None,
+        search=form.q.data or "",
+    )
+
+
+def _filter_args(form: BadgeFilterForm) -> dict[str, str]:
+    return {name: form[name].data for name in ("ticket_type", "state", "role", "q")
+            if form[name].data}
