@@ -60,7 +60,9 @@ def _demo_registrations(count: int):
         TicketType(event=event, name="Partner", badge_role=BadgeRole.PARTNER, is_public=False),
     ]
     db.session.add_all(ticket_types)
-    for n in range(count):
+    # The demo's own confirmed registrations, topped up with more people to reach ``count``.
+    existing = len(select_for_badges(event))
+    for n in range(max(count - existing, 0)):
         first, last = rng.choice(demo.FIRST_NAMES), rng.choice(demo.LAST_NAMES)
         organization, country = rng.choice(demo.ORGANIZATIONS)
         db.session.add(Registration(
@@ -69,7 +71,7 @@ def _demo_registrations(count: int):
             email=f"person{n}@example.org", organization=organization, country=country,
         ))
     db.session.commit()
-    return select_for_badges(event)
+    return select_for_badges(event)[:count]
 
 
 def _run(registrations, out: Path, single_runs: int) -> None:
