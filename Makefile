@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := conference:create_app
+# Test processes (pytest-xdist); each creates its own databases.
+PYTEST_JOBS ?= auto
 # Translations: conference/translations/<lang>/LC_MESSAGES/messages.po, English is the source.
 TRANSLATIONS := conference/translations
 LANGS ?= pl
@@ -52,7 +54,7 @@ run: demo
 
 ## Run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
