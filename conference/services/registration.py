@@ -44,6 +44,7 @@ from conference.services.attendee_input import (
     normalise_email,
 )
 from conference.services.mail import enqueue_mail
+from conference.services.workshops import release_bookings
 
 __all__ = [
     "AlreadyRegistered", "AttendeeDetails", "ConsentRequired", "EditDeadlinePassed",
@@ -430,6 +431,7 @@ def cancel(registration: Registration, *, by_user=None,
         freed = registration.holds_seat or registration.offer_expires_at is not None
         who = "by organizer" if by_user is not None else "by attendee"
         _set_state(registration, S.CANCELLED, now, by_user=by_user, note=who)
+        release_bookings(registration)  # workshop seats go back in the same transaction
         _notify(registration, "cancelled", offer_expired=False)
         return _fill_free_seats(registration.ticket_type, now) if freed else []
 

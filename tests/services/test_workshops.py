@@ -128,6 +128,18 @@ def test_releasing_a_registrations_bookings_frees_all_its_seats(workshop, make_r
     assert (remaining_seats(first), remaining_seats(second)) == (1, 1)
 
 
+def test_cancelling_the_registration_frees_its_workshop_seat(workshop, make_registration):
+    from conference.services.registration import cancel
+
+    session = workshop(seats=1)
+    registration = make_registration(session.event)
+    book_seat(session, registration, now=BEFORE)
+    db.session.commit()
+    cancel(registration)
+    assert remaining_seats(session) == 1
+    assert db.session.execute(db.select(SeatBooking)).scalars().all() == []
+
+
 def test_cancelling_without_a_booking_is_refused(workshop, make_registration):
     session = workshop()
     with pytest.raises(NotBooked):
