@@ -23,7 +23,6 @@ from conference.models import (
     BadgeRole,
     Event,
     Registration,
-    RegistrationChange,
     RegistrationState,
     TicketType,
     User,
@@ -37,6 +36,7 @@ from conference.services.badge_pdf import (
     harfbuzz_subset_available,
     render_pdf,
 )
+from conference.services.registration import record_change
 
 log = logging.getLogger(__name__)
 
@@ -225,10 +225,8 @@ def reissue_ticket_code(registration: Registration, by_user: User | None) -> str
     """Give the registration a new ticket code; the old one stops working at once."""
     old = registration.ticket_code
     registration.ticket_code = new_ticket_code()
-    db.session.add(RegistrationChange(
-        registration_id=registration.id, user_id=by_user.id if by_user else None,
-        action="ticket_code", detail=f"ticket code reissued (was …{old[-4:]})",
-    ))
+    record_change(registration, "ticket_code", f"ticket code reissued (was …{old[-4:]})",
+                  by_user=by_user)
     db.session.flush()
     return registration.ticket_code
 
