@@ -48,11 +48,11 @@ def main() -> None:
 def _demo_registrations(count: int):
     from conference import demo
     from conference.extensions import db
-    from conference.models import BadgeRole, Registration, RegistrationState, TicketType
+    from conference.models import BadgeRole, Event, Registration, RegistrationState, TicketType
     from conference.services.badges import select_for_badges
 
     demo.load_demo()
-    event = db.session.execute(db.select(demo.Event)).scalars().first()
+    event = db.session.execute(db.select(Event)).scalars().first()
     rng = random.Random(6)
     ticket_types = [
         TicketType(event=event, name="Conference pass", badge_role=BadgeRole.ATTENDEE),

@@ -1,0 +1,31 @@
+"""Demo data: Check-in: checkpoints and a few arrivals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from conference.extensions import db
+from conference.models import Event, Registration, RegistrationState, Role, User
+
+
+def _demo_checkin(event: Event, rng: random.Random) -> str:
+    """An entrance, a second gate, one checkpoint per bookable workshop, a few arrivals."""
+    from conference.services.checkin import add_entrance, check_in, ensure_checkpoints
+
+    checkpoints = ensure_checkpoints(event)
+    gate2 = add_entrance(event, "Gate 2 (Hall B)")
+    door = db.session.execute(db.select(User).filter_by(role=Role.DOOR)).scalars().first()
+    confirmed = db.session.execute(
+        db.select(Registration).filter_by(event_id=event.id, state=RegistrationState.CONFIRMED)
+        .order_by(Registration.id)
+    ).scalars().all()
+    arrivals = rng.sample(confirmed, k=min(len(confirmed), 12))
+    first_morning = dt.datetime.combine(event.starts_on, dt.time(8, 30), tzinfo=event.tz)
+    gates = [checkpoints[0], gate2]
+    for index, registration in enumerate(arrivals):
+        at = first_morning + dt.timedelta(minutes=rng.randint(0, 75))
+        check_in(event, gates[index % 2], registration.ticket_code, user=door,
+                 nonce=f"demo-checkin-{event.id}-{index:04d}", scanned_at=at, now=at,
+                 source="camera")
+    return f"{len(checkpoints) + 1} checkpoints, {len(arrivals)} demo check-ins"
