@@ -67,7 +67,18 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def has_event(self, event: Event) -> bool:
-        return self.is_superuser or any(e.id == event.id for e in self.events)
+        """Assigned to ``event`` (superusers are assigned to every event)."""
+        if self.is_superuser:
+            return True
+        if "events" in self.__dict__:  # already loaded: no query
+            return any(e.id == event.id for e in self.events)
+        # One indexed lookup instead of loading every event of the account (this runs on
+        # every check-in scan).
+        return db.session.execute(
+            sa.select(event_staff.c.event_id).where(
+                event_staff.c.user_id == self.id, event_staff.c.event_id == event.id
+            )
+        ).first() is not None
 
     def can_manage(self, event: Event) -> bool:
         """Organizer of this event (or superuser)."""
