@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
+
+from pypdf import PdfReader
 
 from conference.extensions import db
 from conference.models import BadgeRole, Proposal, Registration, Role, Session
@@ -61,3 +64,10 @@ def test_proposal_goes_from_form_to_speakers_page_and_speaker_badge(
         as_text=True)
     registration = db.session.execute(db.select(Registration)).scalar_one()
     assert registration.badge_role is BadgeRole.SPEAKER
+
+    # The confirmed speaker downloads a badge marked Speaker through their registration link.
+    badge = speaker_client.get(f"/e/{event.slug}/r/{registration.token}/badge.pdf")
+    assert badge.status_code == 200 and badge.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(badge.data)).pages)
+    assert "Carmen Núñez" in text.replace("\n", " ")
+    assert "speaker" in text.lower()
