@@ -37,6 +37,8 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.databases import create_scratch_database  # noqa: E402
+
 SCANNERS = 16
 THROUGHPUT_SCANS = 5_000
 RATE = 100
@@ -55,7 +57,7 @@ def main() -> None:
                              "lose the last fraction of a second of scans)")
     args = parser.parse_args()
 
-    url, drop = create_database(args.database)
+    url, drop = create_scratch_database(args.database, prefix="lsos_bench")
     server_url = url + ("?options=-c%20synchronous_commit%3Doff" if args.async_commit else "")
     server = None
     try:
@@ -94,21 +96,6 @@ def main() -> None:
 
 
 # ---- Database ----------------------------------------------------------------------------
-
-
-def create_database(base_url: str):
-    base = sa.engine.make_url(base_url).set(drivername="postgresql+psycopg")
-    name = f"lsos_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 def seed_database(url: str) -> dict:

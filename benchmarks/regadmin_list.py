@@ -17,7 +17,6 @@ import os
 import random
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -39,26 +38,12 @@ from conference.models import (  # noqa: E402
     User,
 )
 from conference.models.registrations import new_ticket_code, new_token  # noqa: E402
+from tests.databases import create_scratch_database  # noqa: E402
 
 FIRST = ["Anna", "Łukasz", "Zofia", "Piotr", "Siobhan", "李", "Marta", "Jan", "Ewa", "Olga"]
 LAST = ["Nowak", "Kowalski", "O'Brien", "Żółkiewski", "Wiśniewska", "小龙", "Lis", "Wolf"]
 ORGS = ["Selvita", "Jagiellonian University", "Ryvu", "AGH", "Polpharma", "Trinity College",
         "Max Planck", "Novartis", "Comarch", "Sano"]
-
-
-def _database(base_url: str):
-    base = sa.engine.make_url(base_url).set(drivername="postgresql+psycopg")
-    name = f"lsos_bench_regadmin_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 def _seed(count: int) -> Event:
@@ -108,8 +93,9 @@ def _time(client, url: str, repeat: int = 5) -> float:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    url, drop = _database(os.environ.get("TEST_DATABASE_URL",
-                                         "postgresql://postgres@127.0.0.1:5432/postgres"))
+    url, drop = create_scratch_database(
+        os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        prefix="lsos_bench_regadmin")
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                           "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench",

@@ -36,27 +36,14 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.databases import create_scratch_database  # noqa: E402
+
 SEATS = 300
 REGISTRATIONS = 500
 CLIENTS = 50
 SLUG = "spike"
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                           r'name="csrf_token" value="([^"]+)"')
-
-
-def create_database(base_url: str) -> tuple[str, callable]:
-    base = sa.engine.make_url(base_url).set(drivername="postgresql+psycopg")
-    name = f"lsos_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 def prepare(url: str) -> int:
@@ -197,7 +184,7 @@ def main() -> None:
     args = parser.parse_args()
     base_url = os.environ.get("BENCH_DATABASE_URL",
                               "postgresql://postgres@127.0.0.1:5432/postgres")
-    url, drop = create_database(base_url)
+    url, drop = create_scratch_database(base_url, prefix="lsos_bench")
     process = None
     try:
         ticket_type_id = prepare(url)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import contextvars
 import os
-import uuid
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from conference import create_app
 from conference.extensions import db
+from tests.databases import create_scratch_database
 
 pytest_plugins = [
     "tests.fixtures.core",
@@ -51,18 +50,7 @@ def pytest_generate_tests(metafunc):
 
 def _postgres_database(base_url: str):
     """Create a fresh database next to TEST_DATABASE_URL; returns (url, drop)."""
-    base = sa.engine.make_url(base_url).set(drivername="postgresql+psycopg")
-    name = f"lsos_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return create_scratch_database(base_url)
 
 
 @pytest.fixture(scope="session")
