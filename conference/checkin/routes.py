@@ -258,21 +258,24 @@ def api_sync(event: Event, checkpoint_id: int):
         return _error("bad_json")
     if len(data["scans"]) > MAX_SYNC_SCANS:
         return _error("too_many_scans", 413)
-    scans = []
-    for item in data["scans"]:
+    # Items are judged one by one: a malformed or refused scan is reported in "rejected"
+    # (the device drops it from its queue) and never blocks the others.
+    scans, rejected = [], []
+    for index, item in enumerate(data["scans"]):
         scan = _offline_scan(event, item)
         if scan is None:
-            return _error("bad_scan", item=item if isinstance(item, dict) else None)
-        scans.append(scan)
-    try:
-        result = sync_offline_scans(event, checkpoint, scans, user=current_user)
-    except CheckinError as error:
-        db.session.rollback()
-        return _error(error.code, 409 if error.code == "nonce_reused" else 400)
+            nonce = item.get("nonce") if isinstance(item, dict) else None
+            rejected.append({"index": index, "nonce": nonce if isinstance(nonce, str) else None,
+                             "reason": "bad_scan"})
+        else:
+            scans.append(scan)
+    result = sync_offline_scans(event, checkpoint, scans, user=current_user)
     db.session.commit()
+    rejected += [{"nonce": nonce, "reason": reason} for nonce, reason in result.rejected]
     return jsonify(
         status="ok",
         results=[{"nonce": nonce, "verdict": verdict.code} for nonce, verdict in result.verdicts],
+        rejected=rejected,
         conflicts=len(result.conflicts),
     )
 

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -28,6 +28,7 @@ from conference.models import (
 )
 from conference.models.types import utcnow
 from conference.services.checkin import (
+    CheckinError,
     Verdict,
     check_in,
     day_key_for,
@@ -120,6 +121,9 @@ class OfflineScan:
 class SyncResult:
     verdicts: list[tuple[str, Verdict]]
     conflicts: list[CheckInConflict]
+    #: Scans refused one by one (bad or reused nonce ...): (nonce, error code). The others
+    #: still count, so one bad item never blocks a door's whole queue.
+    rejected: list[tuple[str, str]] = field(default_factory=list)
 
 
 def sync_offline_scans(
@@ -132,15 +136,22 @@ def sync_offline_scans(
     later scan, online or offline, becomes the conflict). Every offline verdict the server
     does not confirm (e.g. a "welcome" for a badge already in) becomes a
     ``CheckInConflict`` for the organizers.
-    Scans already uploaded (same nonce) are replayed, not counted twice. Flushes.
+    Scans already uploaded (same nonce) are replayed, not counted twice. A scan the service
+    refuses (``CheckinError``) is reported in ``rejected`` and the rest go on. Flushes.
     """
     now = now or utcnow()
     verdicts: list[tuple[str, Verdict]] = []
     conflicts: list[CheckInConflict] = []
+    rejected: list[tuple[str, str]] = []
     for scan in sorted(scans, key=lambda s: s.scanned_at):
         at = min(scan.scanned_at, now + CLOCK_SKEW)
-        verdict = check_in(event, checkpoint, scan.code, user=user, nonce=scan.nonce,
-                           scanned_at=at, now=now, source="offline", offline=True)
+        try:
+            with db.session.begin_nested():  # a refused scan leaves nothing behind
+                verdict = check_in(event, checkpoint, scan.code, user=user, nonce=scan.nonce,
+                                   scanned_at=at, now=now, source="offline", offline=True)
+        except CheckinError as error:
+            rejected.append((scan.nonce, error.code))
+            continue
         verdicts.append((scan.nonce, verdict))
         if verdict.replayed:
             continue
@@ -153,7 +164,7 @@ def sync_offline_scans(
         if scan.local_verdict and scan.local_verdict != verdict.code:
             conflicts.append(_conflict(event, verdict, scan.local_verdict, None))
     db.session.flush()
-    return SyncResult(verdicts, conflicts)
+    return SyncResult(verdicts, conflicts, rejected)
 
 
 def _conflict(event, verdict: Verdict, local_verdict: str, winner: CheckIn | None

@@ -253,6 +253,8 @@
     }).then(function (data) {
       var done = {};
       data.results.forEach(function (r) { done[r.nonce] = true; });
+      // Refused items (malformed, reused nonce) would be refused again: drop them too.
+      (data.rejected || []).forEach(function (r) { if (r.nonce) { done[r.nonce] = true; } });
       saveQueue(queue().filter(function (item) { return !done[item.nonce]; }));
       setConnection(true);
       el("offline-status").textContent = fill(texts.synced, { count: data.results.length });

@@ -102,6 +102,20 @@ def test_sync_twice_does_not_count_twice(door, make_registration):
     assert db.session.execute(db.select(CheckIn)).scalar_one()
 
 
+def test_a_nonce_reused_for_another_badge_is_rejected_alone(door, make_registration):
+    event, gate, user = door
+    first, second = make_registration(event), make_registration(event)
+    sync_offline_scans(event, gate, [offline(first.ticket_code, 5, "off-reused")], user=user)
+    result = sync_offline_scans(event, gate, [
+        offline(second.ticket_code, 6, "off-reused"),
+        offline(second.ticket_code, 7, "off-fresh"),
+    ], user=user)
+    db.session.commit()
+    assert result.rejected == [("off-reused", "nonce_reused")]
+    assert [(nonce, v.code) for nonce, v in result.verdicts] == [("off-fresh", "welcome")]
+    assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 2
+
+
 def test_first_scan_wins_when_the_offline_scan_was_earlier_than_the_online_entry(
         door, make_registration, make_checkpoint):
     event, gate, user = door

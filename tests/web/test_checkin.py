@@ -199,18 +199,44 @@ def test_sync_uploads_offline_scans(door_client, gate, make_registration):
     assert db.session.execute(db.select(CheckIn.offline)).scalar_one()
 
 
-@pytest.mark.parametrize("payload", [
-    {"scans": "all of them"},
-    {"scans": [1, 2]},
-    {"scans": [{"nonce": "sync-bad-1", "code": "X", "scanned_at": "yesterday"}]},
-    {"scans": [{"nonce": "sync-bad-2", "code": "X", "scanned_at": "2026-05-12T09:00:00"}]},
-    {"scans": [{"code": "X", "scanned_at": "2026-05-12T09:00:00+02:00"}]},
-    {"scans": [{"nonce": "bad", "code": "X", "scanned_at": "2026-05-12T09:00:00+02:00"}]},
-])
-def test_bad_sync_uploads_are_400_and_save_nothing(door_client, gate, payload):
-    response = door_client.post(f"/checkin/api/{gate.event.slug}/{gate.id}/sync", json=payload)
+def test_a_sync_upload_that_is_not_a_list_of_scans_is_400(door_client, gate):
+    response = door_client.post(f"/checkin/api/{gate.event.slug}/{gate.id}/sync",
+                                json={"scans": "all of them"})
     assert response.status_code == 400
     assert db.session.execute(db.select(ScanLog)).first() is None
+
+
+@pytest.mark.parametrize("item", [
+    1,
+    {"nonce": "sync-bad-1", "code": "X", "scanned_at": "yesterday"},
+    {"nonce": "sync-bad-2", "code": "X", "scanned_at": "2026-05-12T09:00:00"},
+    {"code": "X", "scanned_at": "2026-05-12T09:00:00+02:00"},
+    {"nonce": "bad", "code": "X", "scanned_at": "2026-05-12T09:00:00+02:00"},
+])
+def test_a_bad_item_of_a_sync_upload_is_rejected_alone_and_saves_nothing(door_client, gate,
+                                                                          item):
+    response = door_client.post(f"/checkin/api/{gate.event.slug}/{gate.id}/sync",
+                                json={"scans": [item]})
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["results"] == [] and len(data["rejected"]) == 1
+    assert db.session.execute(db.select(ScanLog)).first() is None
+
+
+def test_one_bad_item_does_not_block_the_rest_of_an_offline_queue(door_client, gate,
+                                                                  make_registration):
+    code = make_registration(gate.event).ticket_code
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+    response = door_client.post(f"/checkin/api/{gate.event.slug}/{gate.id}/sync", json={
+        "scans": [{"nonce": "queue-bad", "code": code, "scanned_at": "not a time"},
+                  {"nonce": "bad", "code": code, "scanned_at": at.isoformat()},
+                  {"nonce": "queue-good-1", "code": code, "scanned_at": at.isoformat(),
+                   "local_verdict": "welcome"}]})
+    assert response.status_code == 200
+    data = response.get_json()
+    assert [(r["nonce"], r["verdict"]) for r in data["results"]] == [("queue-good-1", "welcome")]
+    assert sorted(r["nonce"] for r in data["rejected"]) == ["bad", "queue-bad"]
+    assert len(db.session.execute(db.select(CheckIn)).scalars().all()) == 1
 
 
 def test_scanner_page_passes_config_and_translated_texts(door_client, gate):
