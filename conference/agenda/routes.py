@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from conference.agenda.grid import build_grid, sessions_on
 from conference.extensions import db
 from conference.links import add_link
-from conference.models import Event, Registration, Room, SeatBooking, Session, SessionType, Track
+from conference.models import Event, Registration, SeatBooking, Session, SessionType
 from conference.models.types import utcnow
 from conference.security import (
     get_event_or_404,
@@ -49,6 +49,7 @@ from conference.services.agenda import (
     unstar_session,
 )
 from conference.services.exports import calendar, programme_json, schedule_xml
+from conference.services.programme import rooms_of, tracks_of
 from conference.services.workshops import book_seat, cancel_booking, has_booking, remaining_seats
 
 bp = Blueprint("agenda", __name__)
@@ -69,16 +70,8 @@ bp.record_once(lambda state: add_link(state.app, "attendee", _attendee_link))
 
 # ---------------------------------------------------------------- helpers
 
-def _rooms(event: Event) -> list[Room]:
-    return list(db.session.execute(
-        db.select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.name)
-    ).scalars())
 
 
-def _tracks(event: Event) -> list[Track]:
-    return list(db.session.execute(
-        db.select(Track).where(Track.event_id == event.id).order_by(Track.name)
-    ).scalars())
 
 
 def _registration_or_404(event: Event, token: str) -> Registration:
@@ -98,7 +91,7 @@ def _session_or_404(event: Event, session_id: int) -> Session:
 def _filters(event: Event) -> dict:
     """Track and type filters from the query string; unknown values are ignored."""
     track_id = request.args.get("track", type=int)
-    tracks = {t.id: t for t in _tracks(event)}
+    tracks = {t.id: t for t in tracks_of(event)}
     type_value = request.args.get("type", "")
     session_type = next((t for t in SessionType if t.value == type_value), None)
     return {"track": tracks.get(track_id), "type": session_type, "tracks": list(tracks.values())}
@@ -118,7 +111,7 @@ def _programme_page(event: Event, registration: Registration | None):
         day = days[0] if days else event.starts_on
     if day not in days:
         day = days[0] if days else event.starts_on
-    rooms = _rooms(event)
+    rooms = rooms_of(event)
     used_rooms = [r for r in rooms if any(s.room is r for s in sessions_on(event, sessions, day))]
     return render_template(
         "agenda/programme.html",

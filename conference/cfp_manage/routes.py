@@ -29,13 +29,13 @@ from conference.models import (
     Role,
     SessionType,
     Speaker,
-    Track,
 )
 from conference.security import event_access
 from conference.services import DomainError
 from conference.services import cfp as cfp_service
 from conference.services import decisions as decisions_service
 from conference.services import reviews as reviews_service
+from conference.services.programme import tracks_of
 
 bp = Blueprint("cfp_manage", __name__, url_prefix="/manage/<slug>/cfp")
 
@@ -51,9 +51,6 @@ def _link(event: Event):
 bp.record_once(lambda state: add_link(state.app, "manage", _link))
 
 
-def _tracks(event: Event) -> list[Track]:
-    return list(db.session.execute(
-        db.select(Track).filter_by(event_id=event.id).order_by(Track.name)).scalars())
 
 
 def _local(value: dt.datetime | None, event: Event) -> dt.datetime | None:
@@ -65,13 +62,13 @@ def _local(value: dt.datetime | None, event: Event) -> dt.datetime | None:
 def settings(event: Event):
     current = cfp_service.get_cfp_settings(event)
     form = settings_form_class(PROPOSABLE_TYPES, SESSION_TYPE_LABELS)(obj=current)
-    form.tracks.choices = [SelectChoice(t.id, t.name) for t in _tracks(event)]
+    form.tracks.choices = [SelectChoice(t.id, t.name) for t in tracks_of(event)]
     if not form.is_submitted():
         offered = {row.session_type: row.default_minutes
                    for row in cfp_service.offered_session_types(event)}
         for session_type in PROPOSABLE_TYPES:
             form.durations[session_type.value].data = offered.get(session_type)
-        form.tracks.data = [t.id for t in cfp_service.offered_tracks(event)]
+        form.tracks.data = [t.id for t in cfp_service.offeredtracks_of(event)]
         if current:
             form.opens_at.data = _local(current.opens_at, event)
             form.closes_at.data = _local(current.closes_at, event)
@@ -133,7 +130,7 @@ def criterion_delete(event: Event, criterion_id: int):
 def reviewers(event: Event):
     form = AssignmentForm()
     candidates = [u for u in event.staff if u.role is Role.REVIEWER]
-    tracks = _tracks(event)
+    tracks = tracks_of(event)
     form.reviewer.choices = [SelectChoice(u.id, u.name or u.email) for u in candidates]
     form.track.choices = [SelectChoice("", _("All proposals"))] + [
         SelectChoice(str(t.id), _("Track: %(name)s", name=t.name)) for t in tracks]
@@ -199,7 +196,7 @@ def proposals(event: Event):
     rows, filters = _filtered_proposals(event)
     return render_template(
         "cfp_manage/proposals.html", event=event, rows=rows, filters=filters,
-        tracks=_tracks(event), types=PROPOSABLE_TYPES, states=list(ProposalState),
+        tracks=tracks_of(event), types=PROPOSABLE_TYPES, states=list(ProposalState),
         held=len(decisions_service.held_decision_emails(event)),
         settings=cfp_service.get_cfp_settings(event),
     )

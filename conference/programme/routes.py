@@ -31,9 +31,11 @@ from conference.services.programme import (
     local_instant,
     reschedule_session,
     restore_session,
+    rooms_of,
     save_room,
     save_session,
     save_track,
+    tracks_of,
 )
 from conference.services.workshops import booked_count
 
@@ -54,16 +56,8 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(SESSION_TYPE_LAB
 
 # ---------------------------------------------------------------- loading helpers
 
-def _rooms(event: Event) -> list[Room]:
-    return list(db.session.execute(
-        db.select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.name)
-    ).scalars())
 
 
-def _tracks(event: Event) -> list[Track]:
-    return list(db.session.execute(
-        db.select(Track).where(Track.event_id == event.id).order_by(Track.name)
-    ).scalars())
 
 
 def _speakers(event: Event) -> list[Speaker]:
@@ -129,8 +123,8 @@ def index(event: Event):
     sessions = _sessions(event)
     conflict_count = len(find_conflicts(event))
     return render_template("programme/index.html", event=event, sessions=sessions,
-                           conflict_count=conflict_count, rooms=_rooms(event),
-                           tracks=_tracks(event), speakers=_speakers(event),
+                           conflict_count=conflict_count, rooms=rooms_of(event),
+                           tracks=tracks_of(event), speakers=_speakers(event),
                            booked={s.id: booked_count(s) for s in sessions if s.needs_booking})
 
 
@@ -148,13 +142,13 @@ def conflicts(event: Event):
 def rooms(event: Event):
     form = RoomForm()
     if form.validate_on_submit():
-        room = Room(position=len(_rooms(event)))
+        room = Room(position=len(rooms_of(event)))
         save_room(room, event=event, name=form.name.data, capacity=form.capacity.data,
                   notes=form.notes.data or "")
         db.session.commit()
         flash(_("Room saved."), "success")
         return redirect(url_for("programme.rooms", slug=event.slug))
-    return render_template("programme/rooms.html", event=event, form=form, rooms=_rooms(event))
+    return render_template("programme/rooms.html", event=event, form=form, rooms=rooms_of(event))
 
 
 @bp.route("/rooms/<int:room_id>", methods=["GET", "POST"])
@@ -182,7 +176,7 @@ def tracks(event: Event):
         flash(_("Track saved."), "success")
         return redirect(url_for("programme.tracks", slug=event.slug))
     return render_template("programme/tracks.html", event=event, form=form,
-                           tracks=_tracks(event))
+                           tracks=tracks_of(event))
 
 
 @bp.route("/tracks/<int:track_id>", methods=["GET", "POST"])
@@ -227,10 +221,10 @@ def speakers(event: Event):
 def _session_form_choices(form, event: Event) -> None:
     none = SelectChoice(0, _("— none —"))
     if hasattr(form, "track"):
-        form.track.choices = [none] + [SelectChoice(t.id, t.name) for t in _tracks(event)]
+        form.track.choices = [none] + [SelectChoice(t.id, t.name) for t in tracks_of(event)]
     form.room.choices = [none] + [
         SelectChoice(r.id, f"{r.name} ({r.capacity})" if r.capacity else r.name)
-        for r in _rooms(event)
+        for r in rooms_of(event)
     ]
     if hasattr(form, "speakers"):
         form.speakers.choices = [
@@ -392,7 +386,7 @@ def _parse_day(value: str | None, event: Event) -> dt.date:
 @event_access("organizer")
 def grid(event: Event):
     day = _parse_day(request.args.get("day"), event)
-    grid = build_grid(event, _sessions(event), _rooms(event), day)
+    grid = build_grid(event, _sessions(event), rooms_of(event), day)
     unscheduled = [s for s in _sessions(event) if not s.is_scheduled]
     return render_template("programme/grid.html", event=event, day=day, grid=grid,
                            unscheduled=unscheduled)

@@ -59,6 +59,20 @@ class AlreadyCancelled(ProgrammeError):
     code = "already_cancelled"
 
 
+def rooms_of(event: Event) -> list[Room]:
+    """The event's rooms in their display order."""
+    return list(db.session.execute(
+        db.select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.name)
+    ).scalars())
+
+
+def tracks_of(event: Event) -> list[Track]:
+    """The event's tracks by name."""
+    return list(db.session.execute(
+        db.select(Track).where(Track.event_id == event.id).order_by(Track.name)
+    ).scalars())
+
+
 def local_instant(event: Event, day: dt.date, time: dt.time) -> dt.datetime:
     """A wall-clock time on ``day`` in the event's timezone, as an aware UTC instant.
 
