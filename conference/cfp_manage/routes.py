@@ -68,7 +68,7 @@ def settings(event: Event):
                    for row in cfp_service.offered_session_types(event)}
         for session_type in PROPOSABLE_TYPES:
             form.durations[session_type.value].data = offered.get(session_type)
-        form.tracks.data = [t.id for t in cfp_service.offeredtracks_of(event)]
+        form.tracks.data = [t.id for t in cfp_service.offered_tracks(event)]
         if current:
             form.opens_at.data = _local(current.opens_at, event)
             form.closes_at.data = _local(current.closes_at, event)
