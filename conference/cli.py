@@ -120,11 +120,15 @@ def send_pending():
 @mail_cli.command("worker")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 def mail_worker(interval):
-    """Deliver messages forever (run one or more beside the web servers)."""
+    """Deliver messages forever (run one or more beside the web servers).
+
+    Each round also passes lapsed waiting-list offers on to the next in line.
+    """
     from conference.services.mail import run_worker
+    from conference.services.registration import expire_offers
 
     click.echo("mail worker running; Ctrl+C to stop")
-    run_worker(interval=interval)
+    run_worker(interval=interval, housekeeping=[expire_offers])
 
 
 @click.command("demo")

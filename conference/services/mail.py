@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import smtplib
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask import current_app, render_template
@@ -246,10 +247,17 @@ def _close(connection):
     return None
 
 
-def run_worker(interval: float = 5.0, once: bool = False) -> None:
-    """Deliver due messages forever, sleeping ``interval`` seconds when idle."""
+def run_worker(interval: float = 5.0, once: bool = False,
+               housekeeping: Sequence[Callable[[], object]] = ()) -> None:
+    """Deliver due messages forever, sleeping ``interval`` seconds when idle.
+
+    ``housekeeping`` jobs run before each round (e.g. passing lapsed waiting-list offers
+    on), so their emails go out in the same round.
+    """
     while True:
         try:
+            for job in housekeeping:
+                job()
             report = deliver_pending()
         except SQLAlchemyError:
             # The database restarted or the network blinked: keep the worker alive.
