@@ -54,20 +54,9 @@ def enqueue_mail(
         context = {"event": event, **context}
         body_text = render_template(f"email/{template}.txt", **context)
         body_html = render_template(f"email/{template}.html", **context)
-        # A line break in a header would let text from the data add headers: flatten it.
-        subject_text = " ".join(str(subject).split())
-    message = OutboxMessage(
-        event_id=event.id if event is not None else None,
-        kind=kind,
-        recipient=recipient,
-        subject=subject_text[:300],
-        body_text=body_text,
-        body_html=body_html,
-        status=OutboxStatus.HELD if hold else OutboxStatus.PENDING,
-        next_attempt_at=utcnow(),
-    )
-    db.session.add(message)
-    return message
+        subject_text = str(subject)
+    return enqueue_rendered(kind=kind, recipient=recipient, subject=subject_text,
+                            body_text=body_text, body_html=body_html, event=event, hold=hold)
 
 
 def enqueue_rendered(
@@ -81,6 +70,8 @@ def enqueue_rendered(
     hold: bool = False,
 ) -> OutboxMessage:
     """Add an already-rendered message (e.g. from an editable template) to the session."""
+    # A line break in a header would let text from the data add headers: flatten it.
+    subject = " ".join(subject.split())
     message = OutboxMessage(
         event_id=event.id if event is not None else None,
         kind=kind,
