@@ -184,6 +184,15 @@ def get_event_or_404(slug: str) -> Event:
     return event
 
 
+def get_in_event_or_404(model, event: Event, object_id: int):
+    """The ``model`` row with this id if it belongs to ``event``; 404 otherwise (also for
+    another event's row, so ids of other events reveal nothing)."""
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.event_id != event.id:
+        abort(404)
+    return obj
+
+
 def get_public_event_or_404(slug: str) -> Event:
     """A published event for anonymous pages; drafts are visible to their organizers only."""
     event = get_event_or_404(slug)

@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from werkzeug.routing import IntegerConverter
+
+#: Largest value of an integer primary key (PostgreSQL ``integer``).
+MAX_DATABASE_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number beyond a primary key's range does not match,
+    so ``/x/99999999999`` is a 404 instead of a database error (PostgreSQL refuses it)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -16,4 +29,6 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Before the blueprints register their routes: they compile with this converter."""
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.jinja_env.globals["absolute_url"] = absolute_url

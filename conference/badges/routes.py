@@ -26,7 +26,13 @@ from conference.models import (
     RegistrationState,
     TicketType,
 )
-from conference.security import event_access, get_event_or_404, secrets_equal, token_access
+from conference.security import (
+    event_access,
+    get_event_or_404,
+    get_in_event_or_404,
+    secrets_equal,
+    token_access,
+)
 from conference.services.badges import (
     LAYOUT_LABELS,
     ROLE_LABELS,
@@ -163,10 +169,7 @@ def reissue(event: Event, registration_id: int):
 
 
 def _registration_or_404(event: Event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
+    return get_in_event_or_404(Registration, event, registration_id)
 
 
 def _download(event: Event, registrations: list[Registration], filename: str):

@@ -30,7 +30,7 @@ from conference.models import (
     SessionType,
     Speaker,
 )
-from conference.security import event_access
+from conference.security import event_access, get_in_event_or_404
 from conference.services import DomainError
 from conference.services import cfp as cfp_service
 from conference.services import decisions as decisions_service
@@ -116,9 +116,7 @@ def criteria(event: Event):
 @bp.route("/criteria/<int:criterion_id>/delete", methods=["POST"])
 @event_access("organizer")
 def criterion_delete(event: Event, criterion_id: int):
-    criterion = db.session.get(ReviewCriterion, criterion_id)
-    if criterion is None or criterion.event_id != event.id:
-        abort(404)
+    criterion = get_in_event_or_404(ReviewCriterion, event, criterion_id)
     reviews_service.remove_criterion(criterion)
     db.session.commit()
     flash(_("Criterion removed (with its scores)."), "success")
@@ -154,9 +152,7 @@ def reviewers(event: Event):
 @bp.route("/reviewers/<int:assignment_id>/delete", methods=["POST"])
 @event_access("organizer")
 def assignment_delete(event: Event, assignment_id: int):
-    assignment = db.session.get(ReviewerAssignment, assignment_id)
-    if assignment is None or assignment.event_id != event.id:
-        abort(404)
+    assignment = get_in_event_or_404(ReviewerAssignment, event, assignment_id)
     db.session.delete(assignment)
     db.session.commit()
     flash(_("Assignment removed."), "success")
@@ -212,10 +208,7 @@ def proposal(event: Event, proposal_id: int):
 
 
 def _proposal_or_404(event: Event, proposal_id: int) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.event_id != event.id:
-        abort(404)
-    return proposal
+    return get_in_event_or_404(Proposal, event, proposal_id)
 
 
 @bp.route("/decide", methods=["POST"])

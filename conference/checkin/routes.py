@@ -13,7 +13,6 @@ import json
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     jsonify,
     redirect,
@@ -37,7 +36,7 @@ from conference.extensions import db
 from conference.links import add_link
 from conference.models import CheckIn, CheckInConflict, Checkpoint, Event, Registration
 from conference.models.types import utcnow
-from conference.security import event_access, login_required
+from conference.security import event_access, get_in_event_or_404, login_required
 from conference.services.checkin import (
     CheckinError,
     add_entrance,
@@ -55,6 +54,7 @@ from conference.services.checkin_offline import (
     sync_offline_scans,
 )
 from conference.services.checkin_stats import checkin_stats, recent_check_ins
+from conference.urls import MAX_DATABASE_ID
 
 bp = Blueprint("checkin", __name__)
 
@@ -166,14 +166,11 @@ def _json_body() -> dict | None:
 
 def _is_id(value: object) -> bool:
     """A plausible primary key (databases refuse integers beyond 32 bits with an error)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_DATABASE_ID
 
 
-def _checkpoint_or_404(event: Event, checkpoint_id: object) -> Checkpoint:
-    checkpoint = db.session.get(Checkpoint, checkpoint_id) if _is_id(checkpoint_id) else None
-    if checkpoint is None or checkpoint.event_id != event.id:
-        abort(404)
-    return checkpoint
+def _checkpoint_or_404(event: Event, checkpoint_id: int) -> Checkpoint:
+    return get_in_event_or_404(Checkpoint, event, checkpoint_id)
 
 
 def _verdict_json(verdict, event: Event) -> dict:
@@ -355,9 +352,7 @@ def manage_setup(event: Event):
 @bp.route("/manage/<slug>/checkin/<int:checkin_id>/undo", methods=["POST"])
 @event_access("organizer")
 def undo(event: Event, checkin_id: int):
-    entry = db.session.get(CheckIn, checkin_id) if _is_id(checkin_id) else None
-    if entry is None or entry.event_id != event.id:
-        abort(404)
+    entry = get_in_event_or_404(CheckIn, event, checkin_id)
     name = entry.registration.full_name
     undo_check_in(entry, user=current_user)
     db.session.commit()
@@ -368,9 +363,7 @@ def undo(event: Event, checkin_id: int):
 @bp.route("/manage/<slug>/checkin/conflicts/<int:conflict_id>/resolve", methods=["POST"])
 @event_access("organizer")
 def resolve(event: Event, conflict_id: int):
-    conflict = db.session.get(CheckInConflict, conflict_id) if _is_id(conflict_id) else None
-    if conflict is None or conflict.event_id != event.id:
-        abort(404)
+    conflict = get_in_event_or_404(CheckInConflict, event, conflict_id)
     resolve_conflict(conflict)
     db.session.commit()
     flash(_("Conflict marked as resolved."), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
@@ -22,7 +22,7 @@ from conference.programme.forms import (
     SpeakerForm,
     TrackForm,
 )
-from conference.security import event_access
+from conference.security import event_access, get_in_event_or_404
 from conference.services import DomainError
 from conference.services.conflicts import Conflict, ConflictKind, find_conflicts
 from conference.services.programme import (
@@ -71,13 +71,6 @@ def _sessions(event: Event) -> list[Session]:
         db.select(Session).where(Session.event_id == event.id)
         .order_by(Session.starts_at.is_(None), Session.starts_at, Session.id)
     ).scalars())
-
-
-def _owned(model, event: Event, row_id: int):
-    row = db.session.get(model, row_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
-    return row
 
 
 def describe_conflict(conflict: Conflict, event: Event) -> str:
@@ -154,7 +147,7 @@ def rooms(event: Event):
 @bp.route("/rooms/<int:room_id>", methods=["GET", "POST"])
 @event_access("organizer")
 def room_edit(event: Event, room_id: int):
-    room = _owned(Room, event, room_id)
+    room = get_in_event_or_404(Room, event, room_id)
     form = RoomForm(obj=room)
     if form.validate_on_submit():
         save_room(room, event=event, name=form.name.data, capacity=form.capacity.data,
@@ -182,7 +175,7 @@ def tracks(event: Event):
 @bp.route("/tracks/<int:track_id>", methods=["GET", "POST"])
 @event_access("organizer")
 def track_edit(event: Event, track_id: int):
-    track = _owned(Track, event, track_id)
+    track = get_in_event_or_404(Track, event, track_id)
     form = TrackForm(obj=track)
     if form.validate_on_submit():
         save_track(track, event=event, name=form.name.data, colour=form.colour.data)
@@ -267,11 +260,12 @@ def _edit_session(event: Event, session: Session, is_new: bool):
                 title=form.title.data,
                 abstract=form.abstract.data or "",
                 session_type=SessionType(form.session_type.data),
-                track=_owned(Track, event, form.track.data) if form.track.data else None,
-                room=_owned(Room, event, form.room.data) if form.room.data else None,
+                track=(get_in_event_or_404(Track, event, form.track.data)
+                       if form.track.data else None),
+                room=get_in_event_or_404(Room, event, form.room.data) if form.room.data else None,
                 starts_at=starts_at,
                 ends_at=ends_at,
-                speakers=[_owned(Speaker, event, i) for i in form.speakers.data],
+                speakers=[get_in_event_or_404(Speaker, event, i) for i in form.speakers.data],
                 language=form.language.data,
                 seat_capacity=form.seat_capacity.data,
                 is_public=form.is_public.data,
@@ -304,13 +298,13 @@ def session_new(event: Event):
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
 @event_access("organizer")
 def session_edit(event: Event, session_id: int):
-    return _edit_session(event, _owned(Session, event, session_id), is_new=False)
+    return _edit_session(event, get_in_event_or_404(Session, event, session_id), is_new=False)
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
 @event_access("organizer")
 def session_cancel(event: Event, session_id: int):
-    session = _owned(Session, event, session_id)
+    session = get_in_event_or_404(Session, event, session_id)
     try:
         told = cancel_session(session)
     except DomainError as error:
@@ -325,7 +319,7 @@ def session_cancel(event: Event, session_id: int):
 @bp.route("/sessions/<int:session_id>/restore", methods=["POST"])
 @event_access("organizer")
 def session_restore(event: Event, session_id: int):
-    restore_session(_owned(Session, event, session_id))
+    restore_session(get_in_event_or_404(Session, event, session_id))
     db.session.commit()
     flash(_("Session restored."), "success")
     return redirect(url_for("programme.index", slug=event.slug))
@@ -334,7 +328,7 @@ def session_restore(event: Event, session_id: int):
 @bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])
 @event_access("organizer")
 def session_move(event: Event, session_id: int):
-    session = _owned(Session, event, session_id)
+    session = get_in_event_or_404(Session, event, session_id)
     form = MoveForm()
     _session_form_choices(form, event)
     if not form.is_submitted():
@@ -354,7 +348,7 @@ def session_move(event: Event, session_id: int):
             ends_at = local_instant(event, form.day.data, form.end_time.data)
             reschedule_session(
                 session, starts_at=starts_at, ends_at=ends_at,
-                room=_owned(Room, event, form.room.data) if form.room.data else None,
+                room=get_in_event_or_404(Room, event, form.room.data) if form.room.data else None,
                 confirm_conflicts=form.confirm_conflicts.data,
             )
         except UnconfirmedConflicts as error:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from conference.extensions import db
 from conference.links import add_link
 from conference.models import Event, Question, Registration, TicketType
 from conference.regadmin.forms import (
@@ -19,6 +18,7 @@ from conference.regadmin.forms import (
     STATE_CLASSES,
     STATE_LABELS,
 )
+from conference.security import get_in_event_or_404
 
 bp = Blueprint("regadmin", __name__, url_prefix="/manage/<slug>")
 
@@ -51,14 +51,6 @@ def _labels():
     return {"STATE_LABELS": STATE_LABELS, "STATE_CLASSES": STATE_CLASSES,
             "PAYMENT_LABELS": PAYMENT_LABELS, "PAYMENT_CLASSES": PAYMENT_CLASSES,
             "BADGE_ROLE_LABELS": BADGE_ROLE_LABELS, "KIND_LABELS": KIND_LABELS}
-
-
-def get_in_event_or_404(model, event: Event, object_id: int):
-    """A ticket type, question or registration of this event (404 for another event's)."""
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.event_id != event.id:
-        abort(404)
-    return obj
 
 
 def get_registration(event: Event, registration_id: int) -> Registration:

@@ -225,3 +225,20 @@ def test_a_forged_token_gives_404(app, world):
     values = dict(values, **{k: "x" * 32 for k in values if is_token(k)})
     for rule in token_rules:
         assert client.get(_build_url(rule, values)).status_code == 404, rule.rule
+
+
+def test_an_id_beyond_the_database_range_in_any_url_is_404(app, world, login):
+    """PostgreSQL refuses integers beyond 32 bits with an error; the URL converter keeps
+    such ids out, so every page answers 404, never 500."""
+    client = app.test_client()
+    login(client, world["users"]["organizer"])
+    values = url_values(world)
+    checked = []
+    for rule in _routes(app):
+        int_args = re.findall(r"<int:(\w+)>", rule.rule)
+        if not int_args or "GET" not in rule.methods:
+            continue
+        url = _build_url(rule, {**values, **dict.fromkeys(int_args, 2**31)})
+        assert client.get(url).status_code == 404, url
+        checked.append(rule.rule)
+    assert len(checked) > 10
