@@ -48,11 +48,6 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("database_url", backends, indirect=True, scope="session")
 
 
-def _postgres_database(base_url: str):
-    """Create a fresh database next to TEST_DATABASE_URL; returns (url, drop)."""
-    return create_scratch_database(base_url)
-
-
 @pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory):
     """A database with the full schema, for one backend, for the whole test session."""
@@ -63,7 +58,7 @@ def database_url(request, tmp_path_factory):
         base_url = os.environ.get("TEST_DATABASE_URL")
         if not base_url:
             skip_or_fail("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
-        url, drop = _postgres_database(base_url)
+        url, drop = create_scratch_database(base_url)
     app = create_app(_test_config(url))
     with app.app_context():
         db.create_all()

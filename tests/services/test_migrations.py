@@ -10,7 +10,8 @@ from flask_migrate import downgrade, upgrade
 
 from conference import create_app
 from conference.extensions import db
-from tests.conftest import _postgres_database, _test_config, skip_or_fail
+from tests.conftest import _test_config, skip_or_fail
+from tests.databases import create_scratch_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -23,7 +24,7 @@ def empty_database_url(request, tmp_path):
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         skip_or_fail("TEST_DATABASE_URL is not set: PostgreSQL migration test skipped")
-    url, drop = _postgres_database(base)
+    url, drop = create_scratch_database(base)
     yield url
     drop()
 
