@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -52,8 +53,9 @@ def message_templates() -> dict[str, str]:
     return texts
 
 
-def verdict_texts(verdict: Verdict, event: Event) -> tuple[str, str]:
-    """(headline, detail line) of a verdict in the current language."""
+def verdict_texts(verdict: Verdict, tz: ZoneInfo | Event) -> tuple[str, str]:
+    """(headline, detail line) of a verdict in the current language; times in ``tz`` (the
+    event's timezone)."""
     detail = ""
     if verdict.name and verdict.code != "welcome":
         detail = verdict.name
@@ -65,7 +67,7 @@ def verdict_texts(verdict: Verdict, event: Event) -> tuple[str, str]:
             return str(ALREADY_PLAIN), detail
         at = dt.datetime.fromisoformat(verdict.checked_in_at)
         title = str(TITLES["already_checked_in"]).format(
-            time=format_local_time(at, event), checkpoint=verdict.checkpoint or "?")
+            time=format_local_time(at, tz), checkpoint=verdict.checkpoint or "?")
         return title, detail
     return str(TITLES[verdict.code]).format(name=verdict.name), detail
 

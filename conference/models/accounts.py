@@ -30,6 +30,16 @@ class Role(enum.Enum):
     REVIEWER = "reviewer"
 
 
+def session_marker_of(password_hash: str) -> str:
+    """What the session cookie holds of the password: it changes with the password."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def may_check_in(role: Role, is_superuser: bool, assigned: bool) -> bool:
+    """Superusers, and door staff and organizers assigned to the event, check people in."""
+    return is_superuser or (assigned and role in (Role.DOOR, Role.ORGANIZER))
+
+
 class User(UserMixin, db.Model):
     """A staff member who logs in. Attendees and speakers never have accounts."""
 
@@ -53,7 +63,7 @@ class User(UserMixin, db.Model):
     @property
     def session_marker(self) -> str:
         """Changes with the password, so a new password ends every other session."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return session_marker_of(self.password_hash)
 
     def get_id(self) -> str:
         """What the session cookie stores: ``<id>:<session_marker>``."""
@@ -88,7 +98,7 @@ class User(UserMixin, db.Model):
 
     def can_check_in(self, event: Event) -> bool:
         """Door staff or organizer of this event."""
-        return self.can_manage(event) or (self.role is Role.DOOR and self.has_event(event))
+        return may_check_in(self.role, self.is_superuser, self.has_event(event))
 
     def can_review(self, event: Event) -> bool:
         """Reviewer or organizer of this event."""

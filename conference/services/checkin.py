@@ -1,19 +1,23 @@
-"""Check-in at the door: verdicts for scanned badges, undo, and the offline bundle and sync.
+"""Check-in at the door: verdicts for scanned badges, and undo.
 
 One accepted entry per rule is guaranteed by the database, not by a read-then-write: the
 ``CheckIn`` unique constraint ``(registration, scope, day_key)`` refuses a second row; the
 insert is ``ON CONFLICT DO NOTHING``, so the loser of a race (which PostgreSQL makes wait
 for the winner's commit) gets "already checked in". ``ScanLog.nonce`` is unique the same
 way, so a retry of a scan, even racing the original, replays the original verdict.
+
+The statements themselves are in ``checkin_sql``: on PostgreSQL a scan is one statement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -24,18 +28,17 @@ from conference.models import (
     CheckinRule,
     Checkpoint,
     Event,
-    PaymentStatus,
     Registration,
-    RegistrationState,
     ScanLog,
-    SeatBooking,
     Session,
     User,
 )
-from conference.models.checkin import WHOLE_EVENT_DAY_KEY
+from conference.models.accounts import Role, may_check_in
+from conference.models.checkin import ENTRANCE_SCOPE, WHOLE_EVENT_DAY_KEY
+from conference.models.events import event_staff
 from conference.models.registrations import TICKET_CODE_ALPHABET, TICKET_CODE_LENGTH
 from conference.models.types import utcnow
-from conference.services import DomainError
+from conference.services import DomainError, checkin_sql
 
 #: Verdict codes and the colour the scanner shows.
 VERDICT_LEVELS = {
@@ -76,10 +79,6 @@ class CheckpointClosed(CheckinError):
     code = "checkpoint_closed"
 
 
-class NotCheckedIn(CheckinError):
-    code = "not_checked_in"
-
-
 @dataclass
 class Verdict:
     """What the scanner shows. ``code`` is one of ``VERDICT_LEVELS``."""
@@ -111,6 +110,64 @@ class Verdict:
         return data
 
 
+@dataclass(frozen=True)
+class ScanPoint:
+    """Where and under which rules a badge is scanned: plain values of an event and one of
+    its checkpoints (the scan API loads them with its permission check in one query)."""
+
+    event_id: int
+    timezone: str
+    rule: CheckinRule
+    requires_payment: bool
+    checkpoint_id: int
+    checkpoint_name: str
+    session_id: int | None
+    #: A workshop with bookable seats: only seat holders may enter.
+    needs_seat: bool
+    active: bool = True
+
+    @classmethod
+    def of(cls, event: Event, checkpoint: Checkpoint) -> ScanPoint:
+        session = checkpoint.session
+        return cls(
+            event_id=event.id, timezone=event.timezone, rule=event.checkin_rule,
+            requires_payment=event.requires_payment, checkpoint_id=checkpoint.id,
+            checkpoint_name=checkpoint.name, session_id=checkpoint.session_id,
+            needs_seat=_needs_seat(session), active=checkpoint.active,
+        )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def scope(self) -> str:
+        """Entries count per scope: all entrances share one, each workshop has its own."""
+        return ENTRANCE_SCOPE if self.session_id is None else f"session:{self.session_id}"
+
+    def day_key(self, instant: dt.datetime) -> str | None:
+        """The ``CheckIn.day_key`` of an entry at ``instant`` under the event's rule."""
+        if self.rule is CheckinRule.ONCE:
+            return WHOLE_EVENT_DAY_KEY
+        if self.rule is CheckinRule.DAILY:
+            return instant.astimezone(self.tz).date().isoformat()
+        return None
+
+    def rule_parameters(self, instant: dt.datetime) -> dict:
+        """The bind parameters of ``checkin_sql.refusal`` and the entry lookups."""
+        return {
+            "event_id": self.event_id, "checkpoint_id": self.checkpoint_id,
+            "session_id": self.session_id, "needs_seat": self.needs_seat,
+            "requires_payment": self.requires_payment, "scope": self.scope,
+            "day_key": self.day_key(instant),
+        }
+
+
+def _needs_seat(session: Session | None) -> bool:
+    """Workshops with bookable seats admit only people holding a booking."""
+    return session is not None and session.needs_booking
+
+
 def normalise_code(raw: object) -> str | None:
     """The ticket code in canonical form, or None when it cannot be a ticket code.
 
@@ -125,11 +182,95 @@ def normalise_code(raw: object) -> str | None:
 
 def day_key_for(event: Event, instant: dt.datetime) -> str | None:
     """The ``CheckIn.day_key`` for an entry at ``instant`` under the event's rule."""
-    if event.checkin_rule is CheckinRule.ONCE:
-        return WHOLE_EVENT_DAY_KEY
-    if event.checkin_rule is CheckinRule.DAILY:
-        return instant.astimezone(event.tz).date().isoformat()
-    return None
+    return ScanPoint(event_id=event.id, timezone=event.timezone, rule=event.checkin_rule,
+                     requires_payment=False, checkpoint_id=0, checkpoint_name="",
+                     session_id=None, needs_seat=False).day_key(instant)
+
+
+# ---------------------------------------------------------------------------------------
+# The door's permission and scan point, in one query
+
+
+@dataclass(frozen=True)
+class DoorAccess:
+    """What the scan API knows after its one query: the account (to check the session
+    against), whether it may check people in at the event, and the scan point."""
+
+    password_hash: str
+    active: bool
+    event_found: bool
+    allowed: bool
+    point: ScanPoint | None
+
+
+@functools.cache
+def _door_query() -> sa.Select:
+    users, events, places = User.__table__, Event.__table__, checkin_sql.CHECKPOINTS
+    sessions = Session.__table__
+    assigned = sa.exists().where(event_staff.c.user_id == users.c.id,
+                                 event_staff.c.event_id == events.c.id)
+    return (
+        sa.select(
+            users.c.password_hash, users.c.active, users.c.role, users.c.is_superuser,
+            assigned.label("assigned"), events.c.id.label("event_id"), events.c.timezone,
+            events.c.checkin_rule, events.c.requires_payment,
+            places.c.id.label("checkpoint_id"), places.c.name.label("checkpoint_name"),
+            places.c.session_id, places.c.active.label("checkpoint_active"),
+            sessions.c.seat_capacity,
+        )
+        .select_from(
+            users.outerjoin(events, events.c.slug == sa.bindparam("slug"))
+            .outerjoin(places, sa.and_(places.c.id == sa.bindparam("checkpoint"),
+                                       places.c.event_id == events.c.id))
+            .outerjoin(sessions, sessions.c.id == places.c.session_id)
+        )
+        .where(users.c.id == sa.bindparam("user_id"))
+    )
+
+
+def door_access(slug: str, checkpoint_id: int | None, user_id: int) -> DoorAccess | None:
+    """The account ``user_id`` (None if it does not exist), its right to check people in
+    at the event ``slug`` and, if the event has it, the checkpoint ``checkpoint_id``."""
+    row = db.session.execute(
+        _door_query(), {"slug": slug, "checkpoint": checkpoint_id, "user_id": user_id}
+    ).first()
+    if row is None:
+        return None
+    point = None
+    if row.checkpoint_id is not None:
+        point = ScanPoint(
+            event_id=row.event_id, timezone=row.timezone, rule=row.checkin_rule,
+            requires_payment=row.requires_payment, checkpoint_id=row.checkpoint_id,
+            checkpoint_name=row.checkpoint_name, session_id=row.session_id,
+            needs_seat=row.seat_capacity is not None, active=row.checkpoint_active,
+        )
+    return DoorAccess(
+        password_hash=row.password_hash, active=row.active,
+        event_found=row.event_id is not None,
+        allowed=row.event_id is not None and may_check_in(
+            Role(row.role) if isinstance(row.role, str) else row.role, row.is_superuser,
+            row.assigned),
+        point=point,
+    )
+
+
+def ticket_code_of(point: ScanPoint, registration_id: int) -> str | None:
+    """The code of a registration of the point's event (the scanner's name search)."""
+    return db.session.execute(
+        sa.select(Registration.ticket_code).where(
+            Registration.id == registration_id, Registration.event_id == point.event_id)
+    ).scalar_one_or_none()
+
+
+def autocommit_scans() -> None:
+    """On PostgreSQL a scan is one statement, atomic on its own: a request that only scans
+    runs without BEGIN and COMMIT round trips. Call before the request's first query."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+# ---------------------------------------------------------------------------------------
+# Scans
 
 
 def check_in(
@@ -144,56 +285,143 @@ def check_in(
     source: str = "api",
     offline: bool = False,
 ) -> Verdict:
-    """Decide whether the badge ``code`` may pass ``checkpoint`` and record the scan.
+    """Decide whether the badge ``code`` may pass ``checkpoint`` and record the scan
+    (``record_scan`` with the event's and checkpoint's rules)."""
+    if checkpoint.event_id != event.id:
+        raise CheckinError("checkpoint of another event")
+    return record_scan(ScanPoint.of(event, checkpoint), code, user_id=user.id if user else None,
+                       nonce=nonce, scanned_at=scanned_at, now=now, source=source,
+                       offline=offline)
+
+
+def record_scan(
+    point: ScanPoint,
+    code: object,
+    *,
+    user_id: int | None,
+    nonce: str | None,
+    scanned_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    source: str = "api",
+    offline: bool = False,
+) -> Verdict:
+    """Decide whether the badge ``code`` may pass the scan point and record the scan.
 
     Every scan is logged. A welcome creates a ``CheckIn``; a concurrent second scan of the
     same badge gets ``already_checked_in``. A retry with the same ``nonce`` returns the
-    first verdict (``replayed=True``). Flushes; the caller commits.
+    first verdict (``replayed=True``). The caller commits.
     """
     now = now or utcnow()
     scanned_at = scanned_at or now
-    if checkpoint.event_id != event.id:
-        raise CheckinError("checkpoint of another event")
-    if not checkpoint.active:
+    if not point.active:
         raise CheckpointClosed()
     if nonce is not None and not (isinstance(nonce, str) and NONCE_PATTERN.match(nonce)):
         raise BadNonce()
     logged_code = _loggable(code)
-    verdict, entry_id = _decide(event, checkpoint, normalise_code(code), user, scanned_at,
-                                offline)
-    # The scan log row carries the nonce. If a scan with this nonce was recorded first (a
-    # retry, possibly racing the original: PostgreSQL makes this insert wait for it), the
-    # earlier verdict is replayed and this attempt's entry, if any, is taken back.
-    log_table = ScanLog.__table__
-    scan_id = db.session.connection().execute(
-        _insert_or_ignore(log_table).values(
-            event_id=event.id, checkpoint_id=checkpoint.id, user_id=user.id if user else None,
-            registration_id=verdict.registration_id, scanned_at=scanned_at, received_at=now,
-            code=logged_code, verdict=verdict.code, nonce=nonce, source=source[:10],
-            offline=offline, details=json.dumps(verdict.as_dict()),
-        ).returning(log_table.c.id)
-    ).scalar()
-    if scan_id is None:
+    normal_code = normalise_code(code)
+    params = {
+        **point.rule_parameters(scanned_at),
+        "code": normal_code, "nonce": nonce, "scanned_at": scanned_at, "received_at": now,
+        "user_id": user_id, "offline": offline, "source": source[:10],
+        "logged_code": logged_code,
+        "missing_verdict": "unknown_code" if normal_code else "malformed",
+    }
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        verdict = _scan_in_one_statement(connection, params)
+    else:
+        verdict = _scan_step_by_step(connection, params)
+    if verdict is None:  # a scan with this nonce was recorded first
+        return _replay(nonce, point.event_id, logged_code)
+    return verdict
+
+
+def _verdict(code: str, row) -> Verdict:
+    if row is None or row.id is None or code == "wrong_event":  # nothing about other events
+        return Verdict(code)
+    role = row.badge_role
+    return Verdict(code, registration_id=row.id, name=row.name, ticket_type=row.ticket_type,
+                   badge_role=getattr(role, "value", role) or "")
+
+
+def _with_earlier(verdict: Verdict, checked_in_at: dt.datetime | None, checkpoint: str | None
+                  ) -> Verdict:
+    if checked_in_at is not None:
+        verdict.checked_in_at = checked_in_at.isoformat()
+        verdict.checkpoint = checkpoint
+    return verdict
+
+
+@functools.cache
+def _statement(name: str, dialect_name: str):
+    """The scan statements, built once per process (SQLAlchemy caches their compiled form)."""
+    builders = {
+        "scan": checkin_sql.postgresql_scan,
+        "holder": checkin_sql.holder_with_earlier_entry,
+        "entry": lambda: checkin_sql.insert_entry(dialect_name),
+        "log": lambda: checkin_sql.insert_log(dialect_name),
+    }
+    return builders[name]()
+
+
+def _scan_in_one_statement(connection, params: dict) -> Verdict | None:
+    row = connection.execute(_statement("scan", "postgresql"), params).one()
+    if row.scan_id is None:
+        return None
+    verdict = _verdict(row.verdict, row)
+    _with_earlier(verdict, row.earlier_at, row.earlier_checkpoint)
+    if verdict.code == "already_checked_in" and row.earlier_at is None:
+        # A parallel scan committed the entry after this statement began: read it now.
+        _with_earlier(verdict, *_earlier_entry(connection, params, row.id))
+    verdict.scan_id = row.scan_id
+    return verdict
+
+
+def _scan_step_by_step(connection, params: dict) -> Verdict | None:
+    if params["nonce"] is not None and _scan_by_nonce(params["nonce"]) is not None:
+        return None
+    dialect_name = connection.dialect.name
+    row = None
+    if params["code"] is not None:
+        row = connection.execute(_statement("holder", dialect_name), params).first()
+    entry_id = None
+    if row is None:
+        verdict = _verdict(params["missing_verdict"], None)
+    elif row.refusal is not None:
+        verdict = _verdict(row.refusal, row)
+    elif row.earlier_at is not None:
+        verdict = _with_earlier(_verdict("already_checked_in", row), row.earlier_at,
+                                row.earlier_checkpoint)
+    else:
+        entry_id = connection.execute(_statement("entry", dialect_name),
+                                      {**params, "registration_id": row.id}).scalar()
+        verdict = _verdict("welcome" if entry_id else "already_checked_in", row)
+        if entry_id is None:
+            _with_earlier(verdict, *_earlier_entry(connection, params, row.id))
+    data = verdict.as_dict()
+    data.pop("level")
+    scan_id = connection.execute(_statement("log", dialect_name), {
+        **params, "registration_id": verdict.registration_id, "verdict": verdict.code,
+        "details": json.dumps(data),
+    }).scalar()
+    if scan_id is None:  # the original of this retry got in between: take ours back
         if entry_id is not None:
-            db.session.connection().execute(
-                sa.delete(CheckIn.__table__).where(CheckIn.__table__.c.id == entry_id))
-        earlier = _scan_by_nonce(nonce)
-        if earlier is None:  # pragma: no cover - the conflicting row must exist
-            raise CheckinError("scan log conflict without a row")
-        return _replay(earlier, event, logged_code)
+            entries = CheckIn.__table__
+            connection.execute(sa.delete(entries).where(entries.c.id == entry_id))
+        return None
     verdict.scan_id = scan_id
     return verdict
 
 
-def _insert_or_ignore(table: sa.Table):
-    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database (PostgreSQL or
-    SQLite): a unique violation yields no row instead of an error, without a savepoint.
-    Core statements on the table: the hot path of a busy door skips the ORM layer."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()
+def _earlier_entry(connection, params: dict, registration_id: int):
+    entries, places = CheckIn.__table__, Checkpoint.__table__
+    row = connection.execute(
+        sa.select(entries.c.checked_in_at, places.c.name)
+        .join(places, places.c.id == entries.c.checkpoint_id)
+        .where(entries.c.registration_id == registration_id,
+               entries.c.scope == params["scope"], entries.c.day_key == params["day_key"])
+    ).first()
+    return (row.checked_in_at, row.name) if row else (None, None)
 
 
 def _loggable(code: object) -> str:
@@ -210,8 +438,11 @@ def _scan_by_nonce(nonce: str | None) -> ScanLog | None:
     return db.session.execute(db.select(ScanLog).filter_by(nonce=nonce)).scalar_one_or_none()
 
 
-def _replay(log: ScanLog, event: Event, logged_code: str) -> Verdict:
-    if log.event_id != event.id or not hmac.compare_digest(
+def _replay(nonce: str | None, event_id: int, logged_code: str) -> Verdict:
+    log = _scan_by_nonce(nonce)
+    if log is None:  # pragma: no cover - the conflicting row must exist
+        raise CheckinError("scan log conflict without a row")
+    if log.event_id != event_id or not hmac.compare_digest(
         log.code.encode(), logged_code.encode()
     ):
         raise NonceReused()
@@ -222,94 +453,6 @@ def _replay(log: ScanLog, event: Event, logged_code: str) -> Verdict:
     verdict = Verdict(**data)
     verdict.scan_id = log.id
     return verdict
-
-
-def _find_registration(code: str) -> Registration | None:
-    registration = db.session.execute(
-        db.select(Registration).filter_by(ticket_code=code)
-        .options(sa.orm.joinedload(Registration.ticket_type))
-    ).scalar_one_or_none()
-    # The index found the row; compare the secret in constant time all the same.
-    if registration is None or not hmac.compare_digest(
-        registration.ticket_code.encode(), code.encode()
-    ):
-        return None
-    return registration
-
-
-def refusal_for(registration: Registration, checkpoint: Checkpoint,
-                booked: set[int] | None = None) -> str | None:
-    """The verdict code refusing ``registration`` at ``checkpoint``, or None if it may pass
-    (before the "already checked in" check). ``booked``: preloaded seat holders, if any."""
-    event = registration.event
-    if registration.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED):
-        return "cancelled"
-    if registration.state is RegistrationState.WAITLISTED:
-        return "waitlisted"
-    if registration.state is RegistrationState.PENDING:
-        return "pending"
-    if event.requires_payment and registration.payment_status is PaymentStatus.UNPAID:
-        return "unpaid"
-    if checkpoint.session_id is not None and _needs_seat(checkpoint.session):
-        if booked is not None:
-            has_seat = registration.id in booked
-        else:
-            has_seat = db.session.execute(
-                db.select(SeatBooking.id).filter_by(
-                    session_id=checkpoint.session_id, registration_id=registration.id
-                )
-            ).first() is not None
-        if not has_seat:
-            return "no_seat"
-    return None
-
-
-def _needs_seat(session: Session | None) -> bool:
-    """Workshops with bookable seats admit only people holding a booking."""
-    return session is not None and session.needs_booking
-
-
-def _person(registration: Registration) -> dict:
-    return {
-        "registration_id": registration.id,
-        "name": registration.full_name,
-        "ticket_type": registration.ticket_type.name,
-        "badge_role": registration.badge_role.value,
-    }
-
-
-def _decide(event, checkpoint, code, user, scanned_at, offline) -> tuple[Verdict, int | None]:
-    """The verdict, and the id of the entry it created (welcome) or None."""
-    if code is None:
-        return Verdict("malformed"), None
-    registration = _find_registration(code)
-    if registration is None:
-        return Verdict("unknown_code"), None
-    if registration.event_id != event.id:
-        return Verdict("wrong_event"), None
-    person = _person(registration)
-    refusal = refusal_for(registration, checkpoint)
-    if refusal:
-        return Verdict(refusal, **person), None
-    day_key = day_key_for(event, scanned_at)
-    # The unique constraint decides: of two parallel scans exactly one inserts the row,
-    # the other waits for it to commit and then inserts nothing.
-    entries = CheckIn.__table__
-    entry_id = db.session.connection().execute(
-        _insert_or_ignore(entries).values(
-            event_id=event.id, registration_id=registration.id, checkpoint_id=checkpoint.id,
-            scope=checkpoint.scope, day_key=day_key, checked_in_at=scanned_at,
-            user_id=user.id if user else None, offline=offline,
-        ).returning(entries.c.id)
-    ).scalar()
-    if entry_id is not None:
-        return Verdict("welcome", **person), entry_id
-    earlier = existing_entry(registration, checkpoint, day_key)
-    return Verdict(
-        "already_checked_in", **person,
-        checked_in_at=earlier.checked_in_at.isoformat() if earlier else None,
-        checkpoint=earlier.checkpoint.name if earlier else None,
-    ), None
 
 
 def existing_entry(registration, checkpoint, day_key) -> CheckIn | None:
@@ -335,73 +478,3 @@ def undo_check_in(entry: CheckIn, *, user: User | None, now: dt.datetime | None 
     )
     db.session.delete(entry)
     db.session.flush()
-
-
-# ---------------------------------------------------------------------------------------
-# Checkpoints
-
-
-def ensure_checkpoints(event: Event) -> list[Checkpoint]:
-    """An entrance and one checkpoint per scheduled bookable workshop; flushes. Idempotent."""
-    from conference.models import SessionStatus
-
-    existing = db.session.execute(
-        db.select(Checkpoint).filter_by(event_id=event.id)
-    ).scalars().all()
-    if not any(c.is_entrance for c in existing):
-        db.session.add(Checkpoint(event_id=event.id, name="Main entrance", position=0))
-    have_sessions = {c.session_id for c in existing if c.session_id}
-    workshops = db.session.execute(
-        db.select(Session).where(
-            Session.event_id == event.id, Session.seat_capacity.is_not(None),
-            Session.status == SessionStatus.SCHEDULED,
-        ).order_by(Session.starts_at, Session.id)
-    ).scalars().all()
-    for position, session in enumerate(workshops, start=10):
-        if session.id not in have_sessions:
-            db.session.add(Checkpoint(event_id=event.id, name=session.title[:120],
-                                      session_id=session.id, position=position))
-    db.session.flush()
-    return checkpoints_of(event)
-
-
-def add_entrance(event: Event, name: str) -> Checkpoint:
-    """Another entrance (e.g. "Gate 2"); entries at all entrances count together."""
-    name = name.strip()[:120]
-    if not name:
-        raise CheckinError("name required", field="name")
-    checkpoint = Checkpoint(event_id=event.id, name=name, position=1)
-    db.session.add(checkpoint)
-    db.session.flush()
-    return checkpoint
-
-
-def checkpoints_of(event: Event, *, active_only: bool = True) -> list[Checkpoint]:
-    query = db.select(Checkpoint).filter_by(event_id=event.id)
-    if active_only:
-        query = query.filter_by(active=True)
-    return list(db.session.execute(
-        query.order_by(Checkpoint.position, Checkpoint.id)
-    ).scalars())
-
-
-# ---------------------------------------------------------------------------------------
-# Name search (forgotten badge)
-
-
-def search_registrations(event: Event, query: str, *, limit: int = 10) -> list[Registration]:
-    """Registrations of the event whose name, email or organization contains ``query``."""
-    words = [w for w in query.strip().lower().split() if w][:4]
-    if not words or sum(len(w) for w in words) < 2:
-        return []
-    statement = db.select(Registration).filter_by(event_id=event.id)
-    for word in words:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        statement = statement.where(sa.or_(
-            sa.func.lower(Registration.first_name).like(pattern),
-            sa.func.lower(Registration.last_name).like(pattern),
-            Registration.email.like(pattern),
-            sa.func.lower(Registration.organization).like(pattern),
-        ))
-    statement = statement.order_by(Registration.last_name, Registration.first_name).limit(limit)
-    return list(db.session.execute(statement).scalars())

@@ -23,17 +23,17 @@ from conference.models import (
     Event,
     Registration,
     ScanLog,
-    SeatBooking,
     User,
 )
 from conference.models.types import utcnow
+from conference.services import checkin_sql
 from conference.services.checkin import (
     CheckinError,
+    ScanPoint,
     Verdict,
     check_in,
     day_key_for,
     existing_entry,
-    refusal_for,
 )
 
 #: Hex digits of SHA-256(salt + code) in the offline bundle (64 bits: no collisions among
@@ -59,15 +59,14 @@ def offline_bundle(event: Event, checkpoint: Checkpoint, *, now: dt.datetime | N
     """
     now = now or utcnow()
     salt = secrets.token_hex(16)
-    registrations = db.session.execute(
-        db.select(Registration).filter_by(event_id=event.id)
-        .options(sa.orm.selectinload(Registration.ticket_type))
-    ).scalars().all()
-    booked: set[int] = set()
-    if checkpoint.session_id is not None:
-        booked = set(db.session.execute(
-            db.select(SeatBooking.registration_id).filter_by(session_id=checkpoint.session_id)
-        ).scalars())
+    # The refusal and the seat come from the same SQL expressions as the online scan.
+    rows = db.session.execute(
+        db.select(Registration, checkin_sql.refusal().label("refusal"),
+                  checkin_sql.has_seat(Registration.id).label("seat"))
+        .where(Registration.event_id == event.id)
+        .options(sa.orm.selectinload(Registration.ticket_type)),
+        ScanPoint.of(event, checkpoint).rule_parameters(now),
+    ).all()
     entries_query = db.select(CheckIn).filter_by(event_id=event.id, scope=checkpoint.scope)
     day_key = day_key_for(event, now)
     if day_key is not None:
@@ -80,8 +79,7 @@ def offline_bundle(event: Event, checkpoint: Checkpoint, *, now: dt.datetime | N
         ).scalars()
     }
     people = []
-    for registration in registrations:
-        refusal = refusal_for(registration, checkpoint, booked)
+    for registration, refusal, seat in rows:
         entry = entered.get(registration.id)
         people.append({
             "h": offline_hash(salt, registration.ticket_code),
@@ -90,7 +88,7 @@ def offline_bundle(event: Event, checkpoint: Checkpoint, *, now: dt.datetime | N
             "ticket_type": registration.ticket_type.name,
             "badge_role": registration.badge_role.value,
             "state": registration.state.value,
-            "seat": registration.id in booked,
+            "seat": bool(seat),
             "verdict": refusal or "welcome",
             "checked_in_at": entry.checked_in_at.isoformat() if entry else None,
             "checkpoint": entry.checkpoint.name if entry else None,

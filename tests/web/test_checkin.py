@@ -168,6 +168,60 @@ def test_door_staff_of_another_event_get_403(app, gate, make_event, make_user, l
     assert db.session.execute(db.select(CheckIn)).first() is None
 
 
+def test_a_changed_password_ends_the_scanner_session(app, gate, make_user, login,
+                                                    make_registration):
+    client = app.test_client()
+    user = make_user(Role.DOOR, events=[gate.event])
+    login(client, user)
+    user.set_password("a-new-password-2026")
+    db.session.commit()
+    response = scan(client, gate, make_registration(gate.event).ticket_code)
+    assert response.status_code == 401
+    assert response.get_json()["reason"] == "login_required"
+    assert db.session.execute(db.select(ScanLog)).first() is None
+
+
+def test_a_deactivated_door_account_can_no_longer_scan(app, gate, make_user, login,
+                                                       make_registration):
+    client = app.test_client()
+    user = make_user(Role.DOOR, events=[gate.event])
+    login(client, user)
+    user.active = False
+    db.session.commit()
+    assert scan(client, gate, make_registration(gate.event).ticket_code).status_code == 401
+
+
+def test_unknown_event_is_404_for_logged_in_door_staff(door_client, gate):
+    response = door_client.post("/checkin/api/no-such-event/scan", json={
+        "code": "ABCDEFGHJKMNPQRSTU", "nonce": uuid.uuid4().hex, "checkpoint": gate.id})
+    assert response.status_code == 404
+    assert response.get_json()["status"] == "error"
+
+
+@pytest.mark.parametrize(("role", "assigned", "superuser", "status"), [
+    (Role.ORGANIZER, True, False, 200),
+    (Role.ORGANIZER, False, False, 403),
+    (Role.REVIEWER, True, False, 403),
+    (Role.ORGANIZER, False, True, 200),
+])
+def test_who_may_scan_at_an_event(app, gate, make_user, login, make_registration, role,
+                                  assigned, superuser, status):
+    client = app.test_client()
+    login(client, make_user(role, events=[gate.event] if assigned else [], superuser=superuser))
+    response = scan(client, gate, make_registration(gate.event).ticket_code)
+    assert response.status_code == status
+    if status == 200:
+        assert response.get_json()["verdict"]["code"] == "welcome"
+
+
+def test_a_closed_checkpoint_refuses_scans(door_client, gate, make_registration):
+    gate.active = False
+    db.session.commit()
+    response = scan(door_client, gate, make_registration(gate.event).ticket_code)
+    assert response.status_code == 400
+    assert response.get_json()["reason"] == "checkpoint_closed"
+
+
 def test_offline_bundle_has_no_codes_and_is_not_cached(door_client, gate, make_registration):
     registration = make_registration(gate.event)
     response = door_client.get(f"/checkin/api/{gate.event.slug}/{gate.id}/offline")
