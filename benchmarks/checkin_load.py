@@ -10,6 +10,11 @@ Prints one line: ``scans=.. per_s=.. bare_per_s=.. p50_ms=.. p99_ms=.. errors=..
 double_entries=..`` (latencies from (b)). Targets: double_entries=0 errors=0, p99 < 25 ms,
 per_s >= bare_per_s / 2.
 
+A second line, ``reference: write_per_s=..``, runs the same client against an endpoint that
+is ``bare`` plus one committed INSERT through the application's database session (the
+least a durably logged scan costs), so the gap between per_s and bare_per_s can be read
+against what a single database write already takes on this machine.
+
     TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/checkin_load.py [--workers 4 --threads 2]
 """
@@ -64,7 +69,7 @@ def main() -> None:
     try:
         seed = seed_database(url)
         port = free_port()
-        server = start_gunicorn(server_url, port, args.workers, args.threads)
+        server = start_gunicorn(server_url, port, args.workers, args.threads, seed["event_id"])
         session = Session(port)
         session.login(seed["email"])
         session.csrf = session.page_token(f"/checkin/{seed['slug']}/{seed['checkpoint']}")
@@ -72,21 +77,26 @@ def main() -> None:
         warm = [(c, "new") for c in seed["warm"]]
         run_closed_loop(session, seed, warm, "/checkin/api/{slug}/scan")  # warm both paths
         run_closed_loop(session, seed, warm[:200], "/bench/bare")
+        run_closed_loop(session, seed, warm[:200], "/bench/write")
 
         mix = scan_mix(seed["throughput"], THROUGHPUT_SCANS)
         scans = run_closed_loop(session, seed, mix, "/checkin/api/{slug}/scan")
         bare = run_closed_loop(session, seed, mix, "/bench/bare")
+        write = run_closed_loop(session, seed, mix, "/bench/write")
         steady_mix = scan_mix(seed["steady"], RATE * DURATION)
         steady = run_open_loop(session, seed, steady_mix)
 
         double = double_entries(url, scans["welcomes"], steady["welcomes"])
         latencies = sorted(steady["latencies"])
-        errors = scans["errors"] + steady["errors"] + bare["errors"]
+        errors = scans["errors"] + steady["errors"] + bare["errors"] + write["errors"]
         print(
             f"scans={scans['count'] + steady['count']} per_s={scans['per_s']:.0f} "
             f"bare_per_s={bare['per_s']:.0f} p50_ms={percentile(latencies, 50):.1f} "
             f"p99_ms={percentile(latencies, 99):.1f} errors={errors} double_entries={double}"
         )
+        print(f"reference: write_per_s={write['per_s']:.0f} "
+              f"write_share={write['per_s'] / bare['per_s']:.2f} "
+              f"scan_share={scans['per_s'] / bare['per_s']:.2f}")
         if scans["problems"] or steady["problems"]:
             print("problems:", (scans["problems"] + steady["problems"])[:5], file=sys.stderr)
     finally:
@@ -140,7 +150,8 @@ def seed_database(url: str) -> dict:
             for i, code in enumerate(codes)
         ])
         db.session.commit()
-        seed = {"slug": event.slug, "checkpoint": checkpoint.id, "email": user.email,
+        seed = {"slug": event.slug, "event_id": event.id, "checkpoint": checkpoint.id,
+                "email": user.email,
                 "warm": codes[:300], "throughput": codes[300:5_300], "steady": codes[5_300:]}
         db.engine.dispose()
     return seed
@@ -167,8 +178,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, workers: int, threads: int, event_id: int
+                   ) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + uuid.uuid4().hex,
+               BENCH_EVENT_ID=str(event_id),
                APP_ENV="development", PYTHONPATH=str(ROOT),
                INSTANCE_PATH=tempfile.mkdtemp(prefix="lsos-bench-"))
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
@@ -321,7 +334,7 @@ def run_closed_loop(session, seed, mix, path_template) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    if "bench/bare" not in path:
+    if not path.startswith("/bench/"):
         results.errors += missing_welcomes(mix, results)
     return {"count": len(mix), "per_s": len(mix) / elapsed, "errors": results.errors,
             "problems": results.problems, "welcomes": results.welcomes,
