@@ -45,14 +45,8 @@ from conference.security import (
     login_required,
     session_account,
 )
-from conference.services.checkin import (
-    CheckinError,
-    autocommit_scans,
-    door_access,
-    record_scan,
-    ticket_code_of,
-    undo_check_in,
-)
+from conference.services.checkin import CheckinError, record_scan, undo_check_in
+from conference.services.checkin_door import autocommit_scans, door_access, ticket_code_of
 from conference.services.checkin_offline import (
     OfflineScan,
     offline_bundle,

@@ -1,0 +1,96 @@
+"""The scan API's door: the account's right to check people in and the scan point, read
+with one query (the API's busiest request skips the ORM), and autocommit for scans."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from conference.extensions import db
+from conference.models import Event, Registration, Session, User
+from conference.models.accounts import Role, may_check_in
+from conference.models.events import event_staff
+from conference.services import checkin_sql
+from conference.services.checkin import ScanPoint
+
+
+@dataclass(frozen=True)
+class DoorAccess:
+    """What the scan API knows after its one query: the account (to check the session
+    against), whether it may check people in at the event, and the scan point."""
+
+    password_hash: str
+    active: bool
+    event_found: bool
+    allowed: bool
+    point: ScanPoint | None
+
+
+@functools.cache
+def _door_query() -> sa.Select:
+    users, events, places = User.__table__, Event.__table__, checkin_sql.CHECKPOINTS
+    sessions = Session.__table__
+    assigned = sa.exists().where(event_staff.c.user_id == users.c.id,
+                                 event_staff.c.event_id == events.c.id)
+    return (
+        sa.select(
+            users.c.password_hash, users.c.active, users.c.role, users.c.is_superuser,
+            assigned.label("assigned"), events.c.id.label("event_id"), events.c.timezone,
+            events.c.checkin_rule, events.c.requires_payment,
+            places.c.id.label("checkpoint_id"), places.c.name.label("checkpoint_name"),
+            places.c.session_id, places.c.active.label("checkpoint_active"),
+            sessions.c.seat_capacity,
+        )
+        .select_from(
+            users.outerjoin(events, events.c.slug == sa.bindparam("slug"))
+            .outerjoin(places, sa.and_(places.c.id == sa.bindparam("checkpoint"),
+                                       places.c.event_id == events.c.id))
+            .outerjoin(sessions, sessions.c.id == places.c.session_id)
+        )
+        .where(users.c.id == sa.bindparam("user_id"))
+    )
+
+
+def door_access(slug: str, checkpoint_id: int | None, user_id: int) -> DoorAccess | None:
+    """The account ``user_id`` (None if it does not exist), its right to check people in
+    at the event ``slug`` and, if the event has it, the checkpoint ``checkpoint_id``."""
+    row = db.session.execute(
+        _door_query(), {"slug": slug, "checkpoint": checkpoint_id, "user_id": user_id}
+    ).first()
+    if row is None:
+        return None
+    point = None
+    if row.checkpoint_id is not None:
+        point = ScanPoint(
+            event_id=row.event_id, timezone=row.timezone, rule=row.checkin_rule,
+            requires_payment=row.requires_payment, checkpoint_id=row.checkpoint_id,
+            checkpoint_name=row.checkpoint_name, session_id=row.session_id,
+            needs_seat=row.seat_capacity is not None, active=row.checkpoint_active,
+        )
+    return DoorAccess(
+        password_hash=row.password_hash, active=row.active,
+        event_found=row.event_id is not None,
+        allowed=row.event_id is not None and may_check_in(
+            Role(row.role) if isinstance(row.role, str) else row.role, row.is_superuser,
+            row.assigned),
+        point=point,
+    )
+
+
+def ticket_code_of(point: ScanPoint, registration_id: int) -> str | None:
+    """The code of a registration of the point's event (the scanner's name search)."""
+    return db.session.execute(
+        sa.select(Registration.ticket_code).where(
+            Registration.id == registration_id, Registration.event_id == point.event_id)
+    ).scalar_one_or_none()
+
+
+def autocommit_scans() -> None:
+    """On PostgreSQL a scan is one statement, atomic on its own: a request that only scans
+    runs without BEGIN and COMMIT round trips. Call before the request's first query."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
