@@ -273,6 +273,7 @@ def _statement(name: str, dialect_name: str):
     builders = {
         "scan": checkin_sql.postgresql_scan,
         "holder": checkin_sql.holder_with_earlier_entry,
+        "earlier": checkin_sql.earlier_entry,
         "entry": lambda: checkin_sql.insert_entry(dialect_name),
         "log": lambda: checkin_sql.insert_log(dialect_name),
     }
@@ -329,14 +330,9 @@ def _scan_step_by_step(connection, params: dict) -> Verdict | None:
 
 
 def _earlier_entry(connection, params: dict, registration_id: int):
-    entries, places = CheckIn.__table__, Checkpoint.__table__
-    row = connection.execute(
-        sa.select(entries.c.checked_in_at, places.c.name)
-        .join(places, places.c.id == entries.c.checkpoint_id)
-        .where(entries.c.registration_id == registration_id,
-               entries.c.scope == params["scope"], entries.c.day_key == params["day_key"])
-    ).first()
-    return (row.checked_in_at, row.name) if row else (None, None)
+    row = connection.execute(_statement("earlier", connection.dialect.name),
+                             {**params, "registration_id": registration_id}).first()
+    return (row.checked_in_at, row.checkpoint) if row else (None, None)
 
 
 def _loggable(code: object) -> str:

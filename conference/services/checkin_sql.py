@@ -228,6 +228,11 @@ def holder_with_earlier_entry() -> sa.Select:
     )
 
 
+def earlier_entry() -> sa.Select:
+    """The entry of registration ``registration_id`` that a scan finds already there."""
+    return _earlier_entry(param("registration_id", sa.Integer()))
+
+
 def insert_entry(dialect_name: str):
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` of an entry."""
     module = postgresql if dialect_name == "postgresql" else sqlite

@@ -63,8 +63,13 @@ def test_two_parallel_scans_of_one_badge_give_one_welcome_and_one_already(app, s
     for round_, code in enumerate(scene["codes"]):
         jobs = [_scanner(scene["event_id"], gate, scene["user_id"], code, f"parallel-{round_}-{i}")
                 for i, gate in enumerate(scene["gates"])]
-        verdicts = sorted(v.code for v in _parallel(app, jobs))
-        assert verdicts == ["already_checked_in", "welcome"]
+        verdicts = sorted(_parallel(app, jobs), key=lambda v: v.code)
+        assert [v.code for v in verdicts] == ["already_checked_in", "welcome"]
+        # The loser names the winner's entry, though it was committed during its statement.
+        entry = db.session.execute(db.select(CheckIn).filter_by(
+            registration_id=verdicts[1].registration_id)).scalar_one()
+        assert verdicts[0].checked_in_at == entry.checked_in_at.isoformat()
+        assert verdicts[0].checkpoint == entry.checkpoint.name
     assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 5
 
 
