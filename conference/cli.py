@@ -125,7 +125,7 @@ def mail_worker(interval):
     Each round also passes lapsed waiting-list offers on to the next in line.
     """
     from conference.services.mail import run_worker
-    from conference.services.registration import expire_offers
+    from conference.services.waitlist import expire_offers
 
     click.echo("mail worker running; Ctrl+C to stop")
     run_worker(interval=interval, housekeeping=[expire_offers])

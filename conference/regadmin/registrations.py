@@ -35,6 +35,7 @@ from conference.registration.forms import country_choices, form_with_questions
 from conference.security import event_access
 from conference.services import DomainError
 from conference.services import registration as registration_service
+from conference.services import seats as seats_service
 from conference.services.attendee_input import active_questions
 from conference.services.registration_admin import (
     SORT_COLUMNS,
@@ -205,7 +206,7 @@ def registration(event: Event, registration_id: int):
         "regadmin/registration.html", event=event, reg=reg, changes=changes,
         questions=[q for q in questions_of(event) if q.active or q.id in answers],
         answers=answers, payments=list(PaymentStatus), confirm=ConfirmForm(),
-        waitlist_position=(registration_service.waitlist_position(reg)
+        waitlist_position=(seats_service.waitlist_position(reg)
                            if reg.state is RegistrationState.WAITLISTED else None))
 
 

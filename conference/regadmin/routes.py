@@ -18,7 +18,7 @@ from conference.regadmin.blueprint import (
 )
 from conference.regadmin.forms import QuestionForm, RegistrationSettingsForm, TicketTypeForm
 from conference.security import event_access
-from conference.services import registration as registration_service
+from conference.services import waitlist as waitlist_service
 from conference.services.registration_admin import (
     RegistrationAdminError,
     TicketTypeFields,
@@ -78,7 +78,7 @@ def _ticket_type_form(event: Event, ticket_type):
             getattr(form, error.details.get("field", "name")).errors.append(error.message)
         else:
             db.session.commit()
-            promoted = registration_service.promote_waitlist(saved) if grew else []
+            promoted = waitlist_service.promote_waitlist(saved) if grew else []
             flash(_("Ticket type saved."), "success")
             if promoted:
                 flash(_("%(count)d people moved up from the waiting list.",
@@ -113,7 +113,7 @@ def settings(event: Event):
             promoted = []
             if grew:
                 for ticket_type in ticket_types_of(event):
-                    promoted += registration_service.promote_waitlist(ticket_type)
+                    promoted += waitlist_service.promote_waitlist(ticket_type)
             flash(_("Registration settings saved."), "success")
             if promoted:
                 flash(_("%(count)d people moved up from the waiting list.",

@@ -2,7 +2,8 @@
 
 Public: ``/e/<slug>/register``, ``/e/<slug>/lost-link``. Private (the URL's token is the
 key): ``/e/<slug>/r/<token>/`` and its actions. Every rule is in
-``conference.services.registration``; these views only translate forms and errors.
+``conference.services.registration`` (and its ``seats`` and ``waitlist``); these views only
+translate forms and errors.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from conference.registration.forms import (
 )
 from conference.security import get_public_event_or_404, public, secrets_equal, token_access
 from conference.services import registration as service
+from conference.services import seats, waitlist
 from conference.services.attendee_input import active_questions
 from conference.services.registration import (
     AlreadyRegistered,
@@ -116,7 +118,7 @@ def _ticket_choices(ticket_types: list[TicketType]):
             label += f" ({format_money(ticket_type.price, ticket_type.currency)})"
         else:
             label += " (" + _("free") + ")"
-        if service.remaining_seats(ticket_type) == 0:
+        if seats.remaining_seats(ticket_type) == 0:
             label += " " + _("sold out: waiting list")
         choices.append(SelectChoice(str(ticket_type.id), label))
     return choices
@@ -153,7 +155,7 @@ def _locale() -> str:
 def register(slug: str):
     event = get_public_event_or_404(slug)
     if request.method == "GET" and event.waitlist_mode is WaitlistMode.OFFER:
-        service.expire_offers(event)  # lapsed offers pass on before seats are shown
+        waitlist.expire_offers(event)  # lapsed offers pass on before seats are shown
     code = (request.values.get("code") or request.form.get("access_code") or "").strip()[:64]
     ticket_types = _offered_ticket_types(event, code)
     questions = active_questions(event)
@@ -219,7 +221,7 @@ def done(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     return _private(render_template("registration/done.html", event=registration.event,
                                     registration=registration,
-                                    position=service.waitlist_position(registration)))
+                                    position=seats.waitlist_position(registration)))
 
 
 @bp.route("/e/<slug>/r/<token>/")
@@ -227,12 +229,12 @@ def done(slug: str, token: str):
 def private_page(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     if registration.offer_expires_at is not None:
-        service.expire_offers(registration.event)  # a lapsed offer passes on before we show it
+        waitlist.expire_offers(registration.event)  # a lapsed offer passes on before we show it
         db.session.refresh(registration)
     now = dt.datetime.now(dt.UTC)
     return _private(render_template(
         "registration/private.html", event=registration.event, registration=registration,
-        position=service.waitlist_position(registration),
+        position=seats.waitlist_position(registration),
         can_edit=service.can_edit(registration, now), accept_form=ConfirmForm(),
     ))
 
@@ -244,7 +246,7 @@ def accept_offer(slug: str, token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            service.accept_offer(registration)
+            waitlist.accept_offer(registration)
         except RegistrationError:
             flash(_("This offer is no longer open."), "error")
         else:
@@ -331,9 +333,9 @@ def calendar(slug: str, token: str):
     location = ", ".join(part for part in (event.venue_name, event.venue_address) if part)
     if location:
         entry.add("location", location)
-    entry.add("url", service.private_link(registration))
+    entry.add("url", seats.private_link(registration))
     entry.add("description", _("Your registration: %(link)s",
-                               link=service.private_link(registration)))
+                               link=seats.private_link(registration)))
     cal.add_component(entry)
     response = _private(cal.to_ical())
     response.mimetype = "text/calendar"

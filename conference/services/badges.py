@@ -36,7 +36,7 @@ from conference.services.badge_pdf import (
     harfbuzz_subset_available,
     render_pdf,
 )
-from conference.services.registration import record_change
+from conference.services.seats import record_change
 
 log = logging.getLogger(__name__)
 

@@ -35,12 +35,8 @@ from conference.models.types import utcnow
 from conference.services import DomainError
 from conference.services.attendee_input import AttendeeDetails, InvalidDetails, clean_details
 from conference.services.mail import enqueue_mail
-from conference.services.registration import (
-    INACTIVE_STATES,
-    SUBJECTS,
-    private_link,
-    record_change,
-)
+from conference.services.registration import INACTIVE_STATES
+from conference.services.seats import SUBJECTS, private_link, record_change
 
 #: Largest file accepted (bytes) and most rows per file.
 MAX_IMPORT_BYTES = 1024 * 1024

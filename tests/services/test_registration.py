@@ -24,22 +24,18 @@ from conference.services.registration import (
     InvalidAccessCode,
     InvalidAnswer,
     InvalidDetails,
-    InvalidTransition,
     SalesClosed,
     SoldOut,
-    accept_offer,
     approve,
     cancel,
     change_ticket_type,
-    expire_offers,
-    promote_waitlist,
     reject,
-    remaining_seats,
     resend_link,
     set_payment_status,
     update_details,
-    waitlist_position,
 )
+from conference.services.seats import InvalidTransition, remaining_seats, waitlist_position
+from conference.services.waitlist import accept_offer, expire_offers, promote_waitlist
 from tests.fixtures.registration import attendee
 
 S = RegistrationState
