@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,23 @@ ROOT = Path(__file__).resolve().parent.parent
 POLISH = ROOT / "conference" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"
 HOW_TO_FIX = ("Run `make messages`, then translate these entries in "
               "conference/translations/pl/LC_MESSAGES/messages.po (and remove `#, fuzzy`).")
+
+#: ``%(name)s``, ``%(n)d``, ``%s`` and ``%%``: what Python's ``%`` operator fills in.
+PERCENT_PLACEHOLDER = re.compile(r"%(?:\([^()]*\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+#: ``{name}`` as filled in by ``str.format`` and the decision-email templates.
+BRACE_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+#: What must reach the reader untranslated.
+NOT_LANGUAGE = {
+    "HTML tag": re.compile(r"</?[a-zA-Z][^<>]*>"),
+    "URL": re.compile(r"https?://[^\s)]+"),
+    "email address": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    "code name": re.compile(r"\b[a-z]+(?:_[a-z]+)+\b"),
+    "hex colour": re.compile(r"#[0-9a-fA-F]{6}\b"),
+    "timezone": re.compile(r"\b(?:Africa|America|Asia|Atlantic|Europe|Pacific)/\w+"),
+    "Markdown emphasis": re.compile(r"\*+"),
+    "Markdown link": re.compile(r"\]\("),
+}
+
 
 @pytest.fixture(scope="module")
 def catalogue():
@@ -108,3 +126,43 @@ def test_polish_has_three_plural_forms_and_every_plural_message_fills_them(catal
     plurals = [m for m in _messages(catalogue) if isinstance(m.id, tuple)]
     assert plurals
     assert all(len(m.string) == 3 for m in plurals), [_label(m) for m in plurals]
+
+
+def test_every_polish_message_keeps_exactly_the_placeholders_of_its_english(catalogue):
+    wrong = []
+    for message in _messages(catalogue):
+        for english, polish in _forms(message):
+            for pattern in (PERCENT_PLACEHOLDER, BRACE_PLACEHOLDER):
+                if Counter(pattern.findall(english)) != Counter(pattern.findall(polish)):
+                    wrong.append((english, polish))
+    assert not wrong, "Placeholders differ (the order may change, the names may not):\n" + \
+        "\n".join(f"  {english!r}\n  {polish!r}" for english, polish in wrong)
+
+
+def test_every_polish_message_can_be_filled_in_like_its_english(catalogue):
+    """What the app does with a translation (``%`` with the named values, or
+    ``str.format``) must not raise: no stray ``%`` or brace in the Polish text."""
+    failures = []
+    for message in _messages(catalogue):
+        for english, polish in _forms(message):
+            names = re.findall(r"%\(([^()]*)\)", english)
+            try:
+                if names or isinstance(message.id, tuple):
+                    polish % {name: 7 for name in [*names, "num"]}
+                braces = [b.strip("{}") for b in BRACE_PLACEHOLDER.findall(english)]
+                if braces:
+                    polish.format(**{name: "x" for name in braces})
+            except (KeyError, ValueError, TypeError, IndexError) as error:
+                failures.append(f"{polish!r}: {error!r}")
+    assert not failures, "\n".join(failures)
+
+
+def test_polish_messages_keep_markup_addresses_and_code_names(catalogue):
+    wrong = []
+    for message in _messages(catalogue):
+        for english, polish in _forms(message):
+            for kind, pattern in NOT_LANGUAGE.items():
+                kept = Counter if kind.startswith(("HTML", "Markdown")) else set
+                if kept(pattern.findall(english)) != kept(pattern.findall(polish)):
+                    wrong.append(f"{kind}: {english!r} -> {polish!r}")
+    assert not wrong, "\n".join(wrong)
