@@ -9,6 +9,9 @@ PYTEST_JOBS ?= auto
 TRANSLATIONS := conference/translations
 LANGS ?= pl
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+# Marking functions beyond Babel's defaults (_, gettext, ngettext, pgettext, ...); the
+# catalogue test (tests/test_translations.py) extracts with the same list.
+BABEL_KEYWORDS := _l lazy_gettext lazy_pgettext:1c,2
 
 .PHONY: run test lint install migrate demo worker clean messages translations vendor
 
@@ -30,7 +33,7 @@ translations: $(PO_FILES:.po=.mo)
 ## Extract every marked string into messages.pot and start or update each language's .po
 messages: $(VENV)/.installed
 	mkdir -p $(TRANSLATIONS)
-	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
+	$(BIN)/pybabel extract --mapping-file babel.cfg $(addprefix --keywords ,$(BABEL_KEYWORDS)) \
 		--project "LifeScience Open Space" --msgid-bugs-address "" \
 		--output-file $(TRANSLATIONS)/messages.pot .
 	for lang in $(LANGS); do \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -21,14 +22,16 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from conference.models import ProposalState, SessionType
 
+#: In a context of their own: "Confirmed" and "Not accepted" also name registration states,
+#: and languages such as Polish need another grammatical gender for a proposal.
 PROPOSAL_STATE_LABELS = {
-    ProposalState.SUBMITTED: _l("Submitted"),
-    ProposalState.UNDER_REVIEW: _l("Under review"),
-    ProposalState.ACCEPTED: _l("Accepted"),
-    ProposalState.REJECTED: _l("Not accepted"),
-    ProposalState.CONFIRMED: _l("Confirmed"),
-    ProposalState.DECLINED: _l("Declined by the speaker"),
-    ProposalState.WITHDRAWN: _l("Withdrawn"),
+    ProposalState.SUBMITTED: lazy_pgettext("proposal state", "Submitted"),
+    ProposalState.UNDER_REVIEW: lazy_pgettext("proposal state", "Under review"),
+    ProposalState.ACCEPTED: lazy_pgettext("proposal state", "Accepted"),
+    ProposalState.REJECTED: lazy_pgettext("proposal state", "Not accepted"),
+    ProposalState.CONFIRMED: lazy_pgettext("proposal state", "Confirmed"),
+    ProposalState.DECLINED: lazy_pgettext("proposal state", "Declined by the speaker"),
+    ProposalState.WITHDRAWN: lazy_pgettext("proposal state", "Withdrawn"),
 }
 
 SESSION_TYPE_LABELS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -68,7 +69,8 @@ class TrackForm(FlaskForm):
 
 
 class SpeakerForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(lazy_pgettext("person", "Name"),
+                       validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=200)])
     biography = TextAreaField(_l("Biography (Markdown)"),

@@ -14,6 +14,7 @@ from flask_babel import refresh
 from conference import create_app
 from conference.extensions import babel, db
 from conference.i18n import format_date_range, format_local_datetime, format_number
+from conference.models import OutboxMessage, Registration
 
 
 def _lang(response) -> str:
@@ -124,3 +125,64 @@ def test_a_catalogue_dropped_into_the_translations_folder_is_used(app_config, tm
 
 def test_the_configured_translations_folder_is_the_packages(app):
     assert app.config["BABEL_TRANSLATION_DIRECTORIES"].endswith("conference/translations")
+
+
+# The Polish catalogue (conference/translations/pl) in use: pages and emails.
+
+def _in_polish(client):
+    client.post("/lang", data={"lang": "pl", "next": "/"})
+    return client
+
+
+def test_the_event_page_and_the_registration_form_are_in_polish(client, make_event,
+                                                                 make_ticket_type):
+    event = make_event(slug="lsos-pl")
+    make_ticket_type(event, name="Standard")
+    _in_polish(client)
+    page = client.get("/e/lsos-pl/").get_data(as_text=True)
+    assert ">Zarejestruj się</a>" in page and "<dt>Termin</dt>" in page
+    assert ">Register</a>" not in page and "<dt>Dates</dt>" not in page
+    form = client.get("/e/lsos-pl/register").get_data(as_text=True)
+    assert "<legend>Dane uczestnika</legend>" in form
+    assert "Akceptuję politykę prywatności" in form
+    assert "About you" not in form and "I accept the privacy policy" not in form
+
+
+def test_the_login_page_is_in_polish(client):
+    page = _in_polish(client).get("/login").get_data(as_text=True)
+    assert "<h1>Logowanie personelu</h1>" in page and ">Hasło</label>" in page
+    assert "Staff login" not in page and ">Password</label>" not in page
+
+
+def test_a_registration_made_in_polish_gets_its_confirmation_email_in_polish(
+        client, make_event, make_ticket_type):
+    event = make_event(slug="lsos-mail")
+    ticket = make_ticket_type(event, name="Standard")
+    _in_polish(client)
+    response = client.post("/e/lsos-mail/register", data={
+        "ticket_type": str(ticket.id), "first_name": "Zofia", "last_name": "Kowalska",
+        "email": "zofia@example.org", "country": "PL", "privacy_consent": "y"})
+    assert response.status_code == 302
+    [registration] = db.session.execute(db.select(Registration)).scalars()
+    [message] = db.session.execute(db.select(OutboxMessage)).scalars()
+    assert registration.locale == "pl"
+    assert message.subject == "Rejestracja potwierdzona"
+    assert "Rejestracja została potwierdzona." in message.body_text
+    assert "Rejestracja została potwierdzona." in message.body_html
+    assert '<html lang="pl">' in message.body_html
+    assert "Your registration is confirmed" not in message.body_text + message.body_html
+
+
+def test_polish_counts_take_the_plural_form_of_the_number(client, make_event, make_user,
+                                                          login, make_registration):
+    event = make_event(slug="lsos-count")
+    login(client, make_user(events=[event]))
+    _in_polish(client)
+    pages = {}
+    for total in (1, 2, 5):
+        while len(db.session.execute(db.select(Registration)).all()) < total:
+            make_registration(event)
+        pages[total] = client.get("/manage/lsos-count/registrations").get_data(as_text=True)
+    assert "1 rejestracja" in pages[1]
+    assert "2 rejestracje" in pages[2]
+    assert "5 rejestracji" in pages[5] and "5 registrations" not in pages[5]
