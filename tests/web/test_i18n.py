@@ -111,7 +111,8 @@ def test_a_catalogue_dropped_into_the_translations_folder_is_used(app_config, tm
     application = create_app({**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
     # Flask-Babel keeps loaded catalogues in one process-wide cache (one app per process in
     # production); empty it so this app's folder is read, and again so others are not.
-    translation_cache = babel.domain_instance.cache
+    with application.app_context():
+        translation_cache = babel.domain_instance.cache
     translation_cache.clear()
     try:
         html = application.test_client().get(
