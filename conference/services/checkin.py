@@ -282,7 +282,11 @@ def _statement(name: str, dialect_name: str):
 
 def _scan_in_one_statement(connection, params: dict) -> Verdict | None:
     row = connection.execute(_statement("scan", "postgresql"), params).one()
-    if row.scan_id is None:
+    if row.scan_id is None:  # a scan with this nonce was logged first
+        if row.entry_id is not None:
+            # Only possible when no unique key stopped the entry (UNLIMITED rule, NULL day
+            # key) and the original of this retry ran at the same instant: take ours back.
+            _delete_entry(connection, row.entry_id)
         return None
     verdict = _verdict(row.verdict, row)
     _with_earlier(verdict, row.earlier_at, row.earlier_checkpoint)
@@ -322,11 +326,15 @@ def _scan_step_by_step(connection, params: dict) -> Verdict | None:
     }).scalar()
     if scan_id is None:  # the original of this retry got in between: take ours back
         if entry_id is not None:
-            entries = CheckIn.__table__
-            connection.execute(sa.delete(entries).where(entries.c.id == entry_id))
+            _delete_entry(connection, entry_id)
         return None
     verdict.scan_id = scan_id
     return verdict
+
+
+def _delete_entry(connection, entry_id: int) -> None:
+    entries = CheckIn.__table__
+    connection.execute(sa.delete(entries).where(entries.c.id == entry_id))
 
 
 def _earlier_entry(connection, params: dict, registration_id: int):
