@@ -19,11 +19,10 @@ from conference.regadmin.blueprint import (
 from conference.regadmin.forms import QuestionForm, RegistrationSettingsForm, TicketTypeForm
 from conference.security import event_access
 from conference.services import waitlist as waitlist_service
-from conference.services.registration_admin import (
+from conference.services.registration_admin import chart_bars, dashboard_figures
+from conference.services.registration_settings import (
     RegistrationAdminError,
     TicketTypeFields,
-    chart_bars,
-    dashboard_figures,
     questions_of,
     save_question,
     save_registration_settings,
