@@ -10,14 +10,18 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from conference.extensions import db
 from conference.models import (
+    Answer,
     BadgeRole,
     Event,
     Question,
     QuestionKind,
+    Registration,
     TicketType,
     WaitlistMode,
 )
@@ -41,6 +45,28 @@ class TooFewChoices(RegistrationAdminError):
 
 class InvalidSalesWindow(RegistrationAdminError):
     code = "invalid_sales_window"
+
+
+class TicketTypeInUse(DomainError):
+    """Registrations use the ticket type, so it cannot be deleted; ``details["count"]``."""
+
+    code = "ticket_type_in_use"
+
+
+class QuestionHasAnswers(DomainError):
+    """Registrations answered the question, so it cannot be deleted; ``details["count"]``."""
+
+    code = "question_has_answers"
+
+
+def _lock(row: TicketType | Question) -> None:
+    """Hold ``row`` until the transaction ends (PostgreSQL; SQLite serialises writers).
+
+    A new registration or answer checks its foreign key with a share lock on this row, so
+    none can appear between counting them and deleting the row.
+    """
+    model = type(row)
+    db.session.execute(db.select(model.id).where(model.id == row.id).with_for_update())
 
 
 # --- Ticket types ----------------------------------------------------------------------
@@ -140,6 +166,37 @@ def ticket_types_of(event: Event) -> list[TicketType]:
     ).scalars())
 
 
+def registrations_using(ticket_type: TicketType) -> int:
+    """How many registrations, in any state (cancelled and rejected too), are on the type."""
+    return db.session.execute(
+        db.select(sa.func.count(Registration.id))
+        .where(Registration.ticket_type_id == ticket_type.id)
+    ).scalar_one()
+
+
+def delete_ticket_type(ticket_type: TicketType) -> None:
+    """Delete a ticket type that no registration uses; raises TicketTypeInUse otherwise.
+
+    Cancelled and rejected registrations count too: they keep their history and their
+    ticket type. The event's hidden speaker ticket type may be deleted like any other:
+    ``decisions.speaker_ticket_type`` finds it by its role and makes a new one when needed.
+    The caller commits.
+    """
+    _lock(ticket_type)
+    count = registrations_using(ticket_type)
+    if count:
+        raise TicketTypeInUse(
+            ngettext("%(num)d registration uses this ticket type, so it cannot be deleted.",
+                     "%(num)d registrations use this ticket type, so it cannot be deleted.",
+                     count),
+            count=count)
+    db.session.delete(ticket_type)
+    db.session.flush()
+
+
+# --- Event-wide settings ---------------------------------------------------------------
+
+
 def save_registration_settings(
     event: Event, *, capacity: int | None, waitlist_mode: WaitlistMode,
     waitlist_offer_hours: int, edit_deadline: dt.datetime | None,
@@ -204,3 +261,32 @@ def questions_of(event: Event, *, active_only: bool = False) -> list[Question]:
         query = query.where(Question.active.is_(True))
     return list(db.session.execute(
         query.order_by(Question.position, Question.id)).scalars())
+
+
+def answers_to(question: Question) -> int:
+    """How many registrations answered the question (an answer cleared to "" is none)."""
+    return db.session.execute(
+        db.select(sa.func.count()).select_from(Answer)
+        .where(Answer.question_id == question.id, Answer.value != "")
+    ).scalar_one()
+
+
+def delete_question(question: Question) -> None:
+    """Delete a question nobody answered; raises QuestionHasAnswers otherwise.
+
+    Answers belong to the registrations (exports, the detail page), so a question with
+    answers is hidden instead (``active=False``): it keeps them and is no longer asked.
+    Empty answers left by an edit go with the question. The caller commits.
+    """
+    _lock(question)
+    count = answers_to(question)
+    if count:
+        raise QuestionHasAnswers(
+            ngettext("%(num)d registration answered this question, so it cannot be deleted.",
+                     "%(num)d registrations answered this question, so it cannot be deleted.",
+                     count),
+            count=count)
+    # Explicitly: SQLite does not enforce the foreign key's ON DELETE CASCADE here.
+    db.session.execute(db.delete(Answer).where(Answer.question_id == question.id))
+    db.session.delete(question)
+    db.session.flush()
