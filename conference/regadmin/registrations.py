@@ -41,8 +41,6 @@ from conference.services.registration_admin import (
     SORT_COLUMNS,
     RegistrationFilter,
     list_registrations,
-    questions_of,
-    ticket_types_of,
 )
 from conference.services.registration_export import export_csv, export_xlsx
 from conference.services.registration_import import (
@@ -51,6 +49,7 @@ from conference.services.registration_import import (
     ImportRejected,
     import_guests,
 )
+from conference.services.registration_settings import questions_of, ticket_types_of
 
 PER_PAGE = 50
 

@@ -16,15 +16,24 @@ from conference.regadmin.blueprint import (
     to_local,
     to_utc,
 )
-from conference.regadmin.forms import QuestionForm, RegistrationSettingsForm, TicketTypeForm
+from conference.regadmin.forms import (
+    ConfirmForm,
+    QuestionForm,
+    RegistrationSettingsForm,
+    TicketTypeForm,
+)
 from conference.security import event_access
+from conference.services import DomainError
 from conference.services import waitlist as waitlist_service
-from conference.services.registration_admin import (
+from conference.services.registration_admin import chart_bars, dashboard_figures
+from conference.services.registration_settings import (
     RegistrationAdminError,
     TicketTypeFields,
-    chart_bars,
-    dashboard_figures,
+    answers_to,
+    delete_question,
+    delete_ticket_type,
     questions_of,
+    registrations_using,
     save_question,
     save_registration_settings,
     save_ticket_type,
@@ -86,6 +95,38 @@ def _ticket_type_form(event: Event, ticket_type):
             return redirect(url_for("regadmin.ticket_types", slug=event.slug))
     return render_template("regadmin/ticket_type_form.html", event=event, form=form,
                            ticket_type=ticket_type)
+
+
+@bp.route("/ticket-types/<int:ticket_type_id>/delete", methods=["GET", "POST"])
+@event_access("organizer")
+def ticket_type_delete(event: Event, ticket_type_id: int):
+    ticket_type = get_ticket_type(event, ticket_type_id)
+    return _confirm_and_delete(
+        event, ticket_type, delete_ticket_type, registrations_using,
+        done=_("Ticket type “%(name)s” deleted.", name=ticket_type.name),
+        listing="regadmin.ticket_types", template="regadmin/ticket_type_delete.html")
+
+
+def _confirm_and_delete(event: Event, obj, delete, count_uses, *, done: str, listing: str,
+                        template: str):
+    """GET asks for confirmation; a confirmed POST deletes ``obj`` and goes back to the list.
+
+    The page gets ``obj`` and ``in_use`` (``count_uses(obj)``): when not zero it explains
+    why the object cannot go instead of offering to delete it. A POST the service refuses
+    (say, a registration came in since the page was shown) shows that page again.
+    """
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            delete(obj)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for(listing, slug=event.slug))
+    return render_template(template, event=event, obj=obj, form=form, in_use=count_uses(obj))
 
 
 @bp.route("/registration-settings", methods=["GET", "POST"])
@@ -161,6 +202,16 @@ def _question_form(event: Event, question):
             return redirect(url_for("regadmin.questions", slug=event.slug))
     return render_template("regadmin/question_form.html", event=event, form=form,
                            question=question)
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"])
+@event_access("organizer")
+def question_delete(event: Event, question_id: int):
+    question = get_question(event, question_id)
+    return _confirm_and_delete(
+        event, question, delete_question, answers_to,
+        done=_("Question “%(label)s” deleted.", label=question.label),
+        listing="regadmin.questions", template="regadmin/question_delete.html")
 
 
 @bp.route("/dashboard")

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from conference.models import Role
+from conference.extensions import db
+from conference.models import Question, QuestionKind, Role
 from tests.fixtures.core import PASSWORD
 
 
@@ -44,3 +45,26 @@ def test_logout_and_language_switch_need_the_token(client, make_user):
     token = _token(client, "/")
     assert client.post("/lang", data={"lang": "pl", "next": "/",
                                       "csrf_token": token}).status_code == 302
+
+
+@pytest.mark.parametrize("kind", ["ticket-types", "questions"])
+def test_a_deletion_without_the_token_is_refused(client, make_user, make_event,
+                                                 make_ticket_type, kind):
+    event = make_event()
+    if kind == "ticket-types":
+        target = make_ticket_type(event)
+    else:
+        target = Question(event=event, label="Diet", kind=QuestionKind.SHORT_TEXT)
+        db.session.add(target)
+        db.session.commit()
+    model, target_id = type(target), target.id
+    user = make_user(Role.ORGANIZER, events=[event])
+    client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                "csrf_token": _token(client, "/login")})
+    url = f"/manage/{event.slug}/{kind}/{target_id}/delete"
+    assert client.post(url).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(model, target_id) is not None
+    assert client.post(url, data={"csrf_token": _token(client, url)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(model, target_id) is None
