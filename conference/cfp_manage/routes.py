@@ -30,8 +30,8 @@ from conference.models import (
     SessionType,
     Speaker,
 )
-from conference.security import event_access, get_in_event_or_404
-from conference.services import DomainError
+from conference.security import event_access, get_in_event_or_404, is_local_path
+from conference.services import DomainError, cfp_organizer
 from conference.services import cfp as cfp_service
 from conference.services import decisions as decisions_service
 from conference.services import reviews as reviews_service
@@ -295,3 +295,29 @@ def speakers(event: Event):
     return render_template("cfp_manage/speakers.html", event=event, form=form,
                            speakers=speakers), 422 if form.is_submitted() else 200
 
+
+def _set_visibility(event: Event, speaker_id: int, public: bool):
+    speaker = get_in_event_or_404(Speaker, event, speaker_id)
+    cfp_organizer.set_speaker_visibility(speaker, public)
+    db.session.commit()
+    if public:
+        flash(_("%(name)s is no longer hidden from the public pages.", name=speaker.name),
+              "success")
+    else:
+        flash(_("%(name)s is hidden: no public page or export names them.", name=speaker.name),
+              "success")
+    target = request.args.get("next", "")
+    return redirect(target if is_local_path(target)
+                    else url_for("cfp_manage.speakers", slug=event.slug))
+
+
+@bp.route("/speakers/<int:speaker_id>/hide", methods=["POST"])
+@event_access("organizer")
+def speaker_hide(event: Event, speaker_id: int):
+    return _set_visibility(event, speaker_id, public=False)
+
+
+@bp.route("/speakers/<int:speaker_id>/show", methods=["POST"])
+@event_access("organizer")
+def speaker_show(event: Event, speaker_id: int):
+    return _set_visibility(event, speaker_id, public=True)

@@ -44,3 +44,14 @@ def test_logout_and_language_switch_need_the_token(client, make_user):
     token = _token(client, "/")
     assert client.post("/lang", data={"lang": "pl", "next": "/",
                                       "csrf_token": token}).status_code == 302
+
+
+def test_hiding_a_speaker_needs_the_token(client, make_event, make_user, make_speaker):
+    event = make_event()
+    speaker = make_speaker(event)
+    with client.session_transaction() as session:
+        session["_user_id"] = make_user(Role.ORGANIZER, events=[event]).get_id()
+    url = f"/manage/{event.slug}/cfp/speakers/{speaker.id}/hide"
+    assert client.post(url).status_code == 400
+    token = _token(client, f"/manage/{event.slug}/cfp/speakers")
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
