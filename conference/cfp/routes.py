@@ -76,7 +76,7 @@ def _uploaded_photo() -> bytes | None:
         upload.close()
 
 
-def _fields(form) -> cfp_service.ProposalFields:
+def proposal_fields_from_form(form) -> cfp_service.ProposalFields:
     return cfp_service.ProposalFields(
         title=form.title.data or "", abstract=form.abstract.data or "",
         session_type=SessionType(form.session_type.data),
@@ -84,6 +84,18 @@ def _fields(form) -> cfp_service.ProposalFields:
         duration_minutes=form.duration.data, language=form.language.data,
         notes=form.notes.data or "",
     )
+
+
+def proposal_form(form_class, proposal: Proposal):
+    """A proposal's edit form with the call's choices, prefilled unless it was posted."""
+    form = form_class(obj=proposal)
+    fill_choices(form, cfp_service.offered_session_types(proposal.event),
+                 cfp_service.offered_tracks(proposal.event))
+    if not form.is_submitted():
+        form.session_type.data = proposal.session_type.value
+        form.track.data = str(proposal.track_id) if proposal.track_id else ""
+        form.duration.data = proposal.duration_minutes
+    return form
 
 
 def profile_from_form(form, email: str) -> cfp_service.SpeakerProfile:
@@ -124,7 +136,7 @@ def submit(slug: str):
     if is_open and form.validate_on_submit():
         try:
             proposal = cfp_service.submit_proposal(
-                event, _fields(form), profile_from_form(form, form.email.data),
+                event, proposal_fields_from_form(form), profile_from_form(form, form.email.data),
                 co_speaker_emails=parse_emails(form.co_speakers.data),
                 locale=str(get_locale() or "en"), now=now)
         except DomainError as error:
@@ -156,20 +168,15 @@ def proposal(slug: str, proposal_token: str):
     event = proposal.event
     editable = (proposal.state in (ProposalState.SUBMITTED, ProposalState.UNDER_REVIEW)
                 and cfp_service.cfp_is_open(event))
-    form = ProposalEditForm(obj=proposal)
-    fill_choices(form, cfp_service.offered_session_types(event),
-                 cfp_service.offered_tracks(event))
+    form = proposal_form(ProposalEditForm, proposal)
     if not form.is_submitted():
-        form.session_type.data = proposal.session_type.value
-        form.track.data = str(proposal.track_id) if proposal.track_id else ""
-        form.duration.data = proposal.duration_minutes
         form.co_speakers.data = ""
     if form.is_submitted() and not editable:
         flash(_("This proposal can no longer be changed: nothing was saved."), "error")
         return redirect(url_for("cfp.proposal", slug=slug, proposal_token=proposal_token))
     if form.validate_on_submit():
         try:
-            cfp_service.edit_proposal(proposal, _fields(form),
+            cfp_service.edit_proposal(proposal, proposal_fields_from_form(form),
                                       co_speaker_emails=parse_emails(form.co_speakers.data))
         except DomainError as error:
             db.session.rollback()

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from conference.cfp.forms import ProfileFieldsMixin
+from conference.cfp.forms import ProfileFieldsMixin, ProposalFieldsMixin
 
 
 class SessionTypeDurationsForm(Form):
@@ -81,3 +81,9 @@ class InviteSpeakerForm(ProfileFieldsMixin, FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Add invited speaker"))
 
+
+class OrganizerProposalForm(ProposalFieldsMixin, FlaskForm):
+    """The speaker's proposal fields, for organizers (co-speakers are the speaker's to invite)."""
+
+    co_speakers = None
+    submit = SubmitField(_l("Save changes"))

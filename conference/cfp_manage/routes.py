@@ -9,11 +9,17 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from conference.cfp.forms import SESSION_TYPE_LABELS
-from conference.cfp.routes import profile_from_form, show_domain_error
+from conference.cfp.routes import (
+    profile_from_form,
+    proposal_fields_from_form,
+    proposal_form,
+    show_domain_error,
+)
 from conference.cfp_manage.forms import (
     AssignmentForm,
     CriterionForm,
     InviteSpeakerForm,
+    OrganizerProposalForm,
     TemplateForm,
     settings_form_class,
 )
@@ -30,8 +36,8 @@ from conference.models import (
     SessionType,
     Speaker,
 )
-from conference.security import event_access, get_in_event_or_404
-from conference.services import DomainError
+from conference.security import event_access, get_in_event_or_404, is_local_path
+from conference.services import DomainError, cfp_organizer
 from conference.services import cfp as cfp_service
 from conference.services import decisions as decisions_service
 from conference.services import reviews as reviews_service
@@ -202,9 +208,34 @@ def proposals(event: Event):
 @event_access("organizer")
 def proposal(event: Event, proposal_id: int):
     proposal = _proposal_or_404(event, proposal_id)
+    return _proposal_page(event, proposal, proposal_form(OrganizerProposalForm, proposal))
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["POST"])
+@event_access("organizer")
+def proposal_edit(event: Event, proposal_id: int):
+    proposal = _proposal_or_404(event, proposal_id)
+    form = proposal_form(OrganizerProposalForm, proposal)
+    if form.validate_on_submit():
+        try:
+            session = cfp_organizer.edit_proposal_as_organizer(
+                proposal, proposal_fields_from_form(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Proposal saved; its session in the programme shows the changes too.")
+                  if session is not None else _("Proposal saved."), "success")
+            return redirect(url_for("cfp_manage.proposal", slug=event.slug,
+                                    proposal_id=proposal.id))
+    return _proposal_page(event, proposal, form, status=422)
+
+
+def _proposal_page(event: Event, proposal: Proposal, form, status: int = 200):
     return render_template("cfp_manage/proposal.html", event=event, proposal=proposal,
                            stats=reviews_service.proposal_stats(proposal),
-                           criteria=reviews_service.criteria_of(event))
+                           criteria=reviews_service.criteria_of(event), form=form), status
 
 
 def _proposal_or_404(event: Event, proposal_id: int) -> Proposal:
@@ -295,3 +326,29 @@ def speakers(event: Event):
     return render_template("cfp_manage/speakers.html", event=event, form=form,
                            speakers=speakers), 422 if form.is_submitted() else 200
 
+
+def _set_visibility(event: Event, speaker_id: int, public: bool):
+    speaker = get_in_event_or_404(Speaker, event, speaker_id)
+    cfp_organizer.set_speaker_visibility(speaker, public)
+    db.session.commit()
+    if public:
+        flash(_("%(name)s is no longer hidden from the public pages.", name=speaker.name),
+              "success")
+    else:
+        flash(_("%(name)s is hidden: no public page or export names them.", name=speaker.name),
+              "success")
+    target = request.args.get("next", "")
+    return redirect(target if is_local_path(target)
+                    else url_for("cfp_manage.speakers", slug=event.slug))
+
+
+@bp.route("/speakers/<int:speaker_id>/hide", methods=["POST"])
+@event_access("organizer")
+def speaker_hide(event: Event, speaker_id: int):
+    return _set_visibility(event, speaker_id, public=False)
+
+
+@bp.route("/speakers/<int:speaker_id>/show", methods=["POST"])
+@event_access("organizer")
+def speaker_show(event: Event, speaker_id: int):
+    return _set_visibility(event, speaker_id, public=True)

@@ -104,6 +104,11 @@ class Session(db.Model):
     )
 
     @property
+    def public_speakers(self) -> list[Speaker]:
+        """The speakers public pages and exports may name (organizers can hide a speaker)."""
+        return [speaker for speaker in self.speakers if speaker.is_public]
+
+    @property
     def needs_booking(self) -> bool:
         return self.seat_capacity is not None
 

@@ -168,7 +168,8 @@ def _require_open(event: Event, now: dt.datetime) -> None:
         raise CfpClosed(_l("The call for proposals is closed: nothing was saved."))
 
 
-def _check_fields(event: Event, fields: ProposalFields) -> None:
+def check_proposal_fields(event: Event, fields: ProposalFields) -> None:
+    """Refuse fields the event's call does not allow (the same for speakers and organizers)."""
     if not fields.title.strip():
         raise CfpError(_l("A title is required."), field="title")
     types = {row.session_type for row in offered_session_types(event)}
@@ -184,7 +185,8 @@ def _check_fields(event: Event, fields: ProposalFields) -> None:
                        field="duration")
 
 
-def _apply_fields(proposal: Proposal, fields: ProposalFields) -> None:
+def apply_proposal_fields(proposal: Proposal, fields: ProposalFields) -> None:
+    """Write checked fields into the proposal."""
     proposal.title = fields.title.strip()
     proposal.abstract = fields.abstract
     proposal.session_type = fields.session_type
@@ -249,7 +251,7 @@ def submit_proposal(
     """
     now = now or utcnow()
     _require_open(event, now)
-    _check_fields(event, fields)
+    check_proposal_fields(event, fields)
     email = profile.email.strip().lower()
     if not profile.name.strip() or not email:
         raise CfpError(_l("Your name and email are required."), field="name")
@@ -265,7 +267,7 @@ def submit_proposal(
     elif photo_name and not speaker.photo_filename:
         speaker.photo_filename = photo_name
     proposal = Proposal(event=event, locale=locale, created_at=now, updated_at=now)
-    _apply_fields(proposal, fields)
+    apply_proposal_fields(proposal, fields)
     proposal.speaker_links.append(
         ProposalSpeaker(speaker=speaker, is_submitter=True, confirmed_at=now))
     db.session.add(proposal)
@@ -317,13 +319,13 @@ def edit_proposal(
     _require_open(proposal.event, now)
     if proposal.state not in REVIEWABLE_STATES:
         raise ProposalLocked(_l("This proposal can no longer be changed."))
-    _check_fields(proposal.event, fields)
+    check_proposal_fields(proposal.event, fields)
     known = {link.speaker.email for link in proposal.speaker_links}
     new_emails = [e for e in _clean_emails(list(co_speaker_emails), proposal.submitter.email)
                   if e not in known]
     if len(proposal.speaker_links) - 1 + len(new_emails) > MAX_CO_SPEAKERS:
         raise CfpError(_l("At most 5 co-speakers."), field="co_speakers")
-    _apply_fields(proposal, fields)
+    apply_proposal_fields(proposal, fields)
     proposal.updated_at = now
     for email in new_emails:
         invite_co_speaker(proposal, email, inviter=proposal.submitter, locale=proposal.locale)

@@ -42,6 +42,9 @@ PLACEHOLDER_PATTERN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 BRACED_PATTERN = re.compile(r"\{([^{}\n]{1,80})\}")
 #: Outbox kinds of decision emails.
 DECISION_KINDS = ("cfp.accepted", "cfp.rejected")
+#: What a confirmed proposal's session copies from it (an organizer's later edit of one of
+#: them changes the session too; the duration does not: the session has its own times).
+SESSION_FIELDS_FROM_PROPOSAL = ("title", "abstract", "session_type", "track_id", "language")
 
 DEFAULT_TEMPLATES = {
     DecisionKind.ACCEPTED: (
@@ -186,10 +189,9 @@ def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) ->
     speakers = [link.speaker for link in proposal.speaker_links
                 if link.is_submitter or link.confirmed_at is not None]
     session = Session(
-        event_id=proposal.event_id, title=proposal.title, abstract=proposal.abstract,
-        session_type=proposal.session_type, track_id=proposal.track_id,
-        language=proposal.language, starts_at=None, ends_at=None, room_id=None,
+        event_id=proposal.event_id, starts_at=None, ends_at=None, room_id=None,
         speakers=speakers,
+        **{name: getattr(proposal, name) for name in SESSION_FIELDS_FROM_PROPOSAL},
     )
     db.session.add(session)
     proposal.session = session

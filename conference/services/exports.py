@@ -59,8 +59,8 @@ def _vevent(session: Session, stamp: dt.datetime) -> icalendar.Event:
     if location:
         item.add("location", location)
     lines = []
-    if session.speakers:
-        lines.append(", ".join(s.name for s in session.speakers))
+    if session.public_speakers:
+        lines.append(", ".join(s.name for s in session.public_speakers))
     if session.abstract:
         lines.append(session.abstract)
     url = session_url(session)
@@ -115,7 +115,7 @@ def programme_json(event: Event, sessions: Iterable[Session]) -> dict:
                 "seats": s.seat_capacity,
                 "speakers": [
                     {"id": sp.id, "name": sp.name, "affiliation": sp.affiliation}
-                    for sp in s.speakers if sp.is_public
+                    for sp in s.public_speakers
                 ],
                 "url": session_url(s),
                 "updated_at": s.updated_at.astimezone(dt.UTC).isoformat(),
@@ -194,8 +194,7 @@ def _frab_event(room_el, s: Session, tz) -> None:
     _sub(ev, "abstract", s.abstract)
     _sub(ev, "description", "")
     persons = _sub(ev, "persons")
-    for sp in s.speakers:
-        if sp.is_public:
-            _sub(persons, "person", sp.name, id=sp.id)
+    for sp in s.public_speakers:
+        _sub(persons, "person", sp.name, id=sp.id)
     _sub(ev, "links")
     _sub(ev, "attachments")

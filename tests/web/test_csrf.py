@@ -68,3 +68,14 @@ def test_a_deletion_without_the_token_is_refused(client, make_user, make_event,
     assert client.post(url, data={"csrf_token": _token(client, url)}).status_code == 302
     db.session.expire_all()
     assert db.session.get(model, target_id) is None
+
+
+def test_hiding_a_speaker_needs_the_token(client, make_event, make_user, make_speaker):
+    event = make_event()
+    speaker = make_speaker(event)
+    with client.session_transaction() as session:
+        session["_user_id"] = make_user(Role.ORGANIZER, events=[event]).get_id()
+    url = f"/manage/{event.slug}/cfp/speakers/{speaker.id}/hide"
+    assert client.post(url).status_code == 400
+    token = _token(client, f"/manage/{event.slug}/cfp/speakers")
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
