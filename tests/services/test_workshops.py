@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -241,10 +242,15 @@ def test_without_the_row_lock_parallel_bookings_oversell(app, workshop, make_reg
 def _book_two_overlapping_at_once(app, monkeypatch, registration_id: int,
                                   session_ids: list[int]) -> list[str]:
     real_booking = workshops._booking
+    # Each attempt waits after its overlap check until the other has checked too (so the
+    # race is certain without the lock, whatever the machine's load); with the lock the
+    # other attempt cannot get there, and the wait ends after a second.
+    checked = threading.Barrier(len(session_ids))
 
     def slow_booking(session, registration):
         value = real_booking(session, registration)
-        time.sleep(0.2)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            checked.wait(timeout=1)
         return value
 
     monkeypatch.setattr(workshops, "_booking", slow_booking)
