@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 
 from conference.i18n import format_local_time
-from conference.models import BadgeRole, Event
+from conference.models import BadgeRole
 from conference.services.checkin import Verdict
 
 BADGE_ROLE_LABELS = {
@@ -53,7 +53,7 @@ def message_templates() -> dict[str, str]:
     return texts
 
 
-def verdict_texts(verdict: Verdict, tz: ZoneInfo | Event) -> tuple[str, str]:
+def verdict_texts(verdict: Verdict, tz: ZoneInfo) -> tuple[str, str]:
     """(headline, detail line) of a verdict in the current language; times in ``tz`` (the
     event's timezone)."""
     detail = ""

@@ -35,7 +35,7 @@ from conference.checkin.messages import (
 )
 from conference.extensions import db, login_manager
 from conference.links import add_link
-from conference.models import CheckIn, CheckInConflict, Checkpoint, Event, Registration
+from conference.models import CheckIn, CheckInConflict, Checkpoint, Event
 from conference.models.types import utcnow
 from conference.security import (
     access_checked_by_view,
@@ -221,7 +221,7 @@ def api_scan(slug: str):
     code = data.get("code")
     if "registration_id" in data:
         registration_id = data["registration_id"]
-        code = ticket_code_of(point, registration_id) if _is_id(registration_id) else None
+        code = ticket_code_of(point.event_id, registration_id) if _is_id(registration_id) else None
         if code is None:
             return _error("unknown_registration", 404)
         source = "search"
@@ -233,13 +233,6 @@ def api_scan(slug: str):
         return _error(error.code, 409 if error.code == "nonce_reused" else 400)
     db.session.commit()
     return jsonify(_verdict_json(verdict, point.tz))
-
-
-def _registration_of(event: Event, registration_id: object) -> Registration | None:
-    if not _is_id(registration_id):
-        return None
-    registration = db.session.get(Registration, registration_id)
-    return registration if registration and registration.event_id == event.id else None
 
 
 @bp.route("/checkin/api/<slug>/search")
@@ -305,8 +298,8 @@ def _offline_scan(event: Event, item: object) -> OfflineScan | None:
         return None
     code = item.get("code")
     if "registration_id" in item:
-        registration = _registration_of(event, item["registration_id"])
-        code = registration.ticket_code if registration else None
+        registration_id = item["registration_id"]
+        code = ticket_code_of(event.id, registration_id) if _is_id(registration_id) else None
     if not isinstance(code, str):
         code = ""
     try:

@@ -23,6 +23,11 @@ ENTRANCE_SCOPE = "entrance"
 WHOLE_EVENT_DAY_KEY = "all"
 
 
+def scope_of(session_id: int | None) -> str:
+    """Entries count per scope: all entrances share one, each workshop has its own."""
+    return ENTRANCE_SCOPE if session_id is None else f"session:{session_id}"
+
+
 class Checkpoint(db.Model):
     """A place where badges are scanned: an entrance (gate) or one workshop session."""
 
@@ -46,8 +51,7 @@ class Checkpoint(db.Model):
 
     @property
     def scope(self) -> str:
-        """Entries count per scope: all entrances share one, each workshop has its own."""
-        return ENTRANCE_SCOPE if self.session_id is None else f"session:{self.session_id}"
+        return scope_of(self.session_id)
 
     def __repr__(self) -> str:
         return f"<Checkpoint {self.id} {self.name}>"

@@ -32,7 +32,7 @@ from conference.models import (
     Session,
     User,
 )
-from conference.models.checkin import ENTRANCE_SCOPE, WHOLE_EVENT_DAY_KEY
+from conference.models.checkin import WHOLE_EVENT_DAY_KEY, scope_of
 from conference.models.registrations import TICKET_CODE_ALPHABET, TICKET_CODE_LENGTH
 from conference.models.types import utcnow
 from conference.services import DomainError, checkin_sql
@@ -117,7 +117,6 @@ class ScanPoint:
     rule: CheckinRule
     requires_payment: bool
     checkpoint_id: int
-    checkpoint_name: str
     session_id: int | None
     #: A workshop with bookable seats: only seat holders may enter.
     needs_seat: bool
@@ -129,7 +128,7 @@ class ScanPoint:
         return cls(
             event_id=event.id, timezone=event.timezone, rule=event.checkin_rule,
             requires_payment=event.requires_payment, checkpoint_id=checkpoint.id,
-            checkpoint_name=checkpoint.name, session_id=checkpoint.session_id,
+            session_id=checkpoint.session_id,
             needs_seat=_needs_seat(session), active=checkpoint.active,
         )
 
@@ -139,16 +138,10 @@ class ScanPoint:
 
     @property
     def scope(self) -> str:
-        """Entries count per scope: all entrances share one, each workshop has its own."""
-        return ENTRANCE_SCOPE if self.session_id is None else f"session:{self.session_id}"
+        return scope_of(self.session_id)
 
     def day_key(self, instant: dt.datetime) -> str | None:
-        """The ``CheckIn.day_key`` of an entry at ``instant`` under the event's rule."""
-        if self.rule is CheckinRule.ONCE:
-            return WHOLE_EVENT_DAY_KEY
-        if self.rule is CheckinRule.DAILY:
-            return instant.astimezone(self.tz).date().isoformat()
-        return None
+        return rule_day_key(self.rule, self.tz, instant)
 
     def rule_parameters(self, instant: dt.datetime) -> dict:
         """The bind parameters of ``checkin_sql.refusal`` and the entry lookups."""
@@ -177,11 +170,20 @@ def normalise_code(raw: object) -> str | None:
     return code if _CODE_PATTERN.match(code) else None
 
 
+def rule_day_key(rule: CheckinRule, tz: ZoneInfo, instant: dt.datetime) -> str | None:
+    """The ``CheckIn.day_key`` of an entry at ``instant`` under ``rule``: one key for the
+    whole event (ONCE), the local date in ``tz`` (DAILY), or none, which never collides
+    (UNLIMITED)."""
+    if rule is CheckinRule.ONCE:
+        return WHOLE_EVENT_DAY_KEY
+    if rule is CheckinRule.DAILY:
+        return instant.astimezone(tz).date().isoformat()
+    return None
+
+
 def day_key_for(event: Event, instant: dt.datetime) -> str | None:
     """The ``CheckIn.day_key`` for an entry at ``instant`` under the event's rule."""
-    return ScanPoint(event_id=event.id, timezone=event.timezone, rule=event.checkin_rule,
-                     requires_payment=False, checkpoint_id=0, checkpoint_name="",
-                     session_id=None, needs_seat=False).day_key(instant)
+    return rule_day_key(event.checkin_rule, event.tz, instant)
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from conference.extensions import db
 from conference.models import Event, Registration, Session, User
-from conference.models.accounts import Role, may_check_in
+from conference.models.accounts import may_check_in
 from conference.models.events import event_staff
 from conference.services import checkin_sql
 from conference.services.checkin import ScanPoint
@@ -39,7 +39,7 @@ def _door_query() -> sa.Select:
             users.c.password_hash, users.c.active, users.c.role, users.c.is_superuser,
             assigned.label("assigned"), events.c.id.label("event_id"), events.c.timezone,
             events.c.checkin_rule, events.c.requires_payment,
-            places.c.id.label("checkpoint_id"), places.c.name.label("checkpoint_name"),
+            places.c.id.label("checkpoint_id"),
             places.c.session_id, places.c.active.label("checkpoint_active"),
             sessions.c.seat_capacity,
         )
@@ -66,24 +66,23 @@ def door_access(slug: str, checkpoint_id: int | None, user_id: int) -> DoorAcces
         point = ScanPoint(
             event_id=row.event_id, timezone=row.timezone, rule=row.checkin_rule,
             requires_payment=row.requires_payment, checkpoint_id=row.checkpoint_id,
-            checkpoint_name=row.checkpoint_name, session_id=row.session_id,
+            session_id=row.session_id,
             needs_seat=row.seat_capacity is not None, active=row.checkpoint_active,
         )
     return DoorAccess(
         password_hash=row.password_hash, active=row.active,
         event_found=row.event_id is not None,
-        allowed=row.event_id is not None and may_check_in(
-            Role(row.role) if isinstance(row.role, str) else row.role, row.is_superuser,
-            row.assigned),
+        allowed=row.event_id is not None and may_check_in(row.role, row.is_superuser,
+                                                          row.assigned),
         point=point,
     )
 
 
-def ticket_code_of(point: ScanPoint, registration_id: int) -> str | None:
-    """The code of a registration of the point's event (the scanner's name search)."""
+def ticket_code_of(event_id: int, registration_id: int) -> str | None:
+    """The code of a registration of the event (a scan after the name search)."""
     return db.session.execute(
         sa.select(Registration.ticket_code).where(
-            Registration.id == registration_id, Registration.event_id == point.event_id)
+            Registration.id == registration_id, Registration.event_id == event_id)
     ).scalar_one_or_none()
 
 

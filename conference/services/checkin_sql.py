@@ -99,14 +99,19 @@ def _badge_holder() -> sa.Select:
     )
 
 
-def _earlier_entry(registration_id: sa.ColumnElement) -> sa.Select:
+def _same_entry(entries: sa.FromClause, registration_id: sa.ColumnElement
+                ) -> sa.ColumnElement[bool]:
     """The entry that makes a second scan "already checked in" under the rule's day key.
     (Under the UNLIMITED rule the day key is NULL, which equals nothing.)"""
+    return sa.and_(entries.c.registration_id == registration_id, entries.c.scope == SCOPE,
+                   entries.c.day_key == DAY_KEY)
+
+
+def _earlier_entry(registration_id: sa.ColumnElement) -> sa.Select:
     return (
         sa.select(ENTRIES.c.checked_in_at, CHECKPOINTS.c.name.label("checkpoint"))
         .select_from(ENTRIES.join(CHECKPOINTS, CHECKPOINTS.c.id == ENTRIES.c.checkpoint_id))
-        .where(ENTRIES.c.registration_id == registration_id, ENTRIES.c.scope == SCOPE,
-               ENTRIES.c.day_key == DAY_KEY)
+        .where(_same_entry(ENTRIES, registration_id))
     )
 
 
@@ -220,9 +225,7 @@ def holder_with_earlier_entry() -> sa.Select:
             places.c.name.label("earlier_checkpoint"),
         )
         .select_from(
-            holder.outerjoin(entries, sa.and_(
-                entries.c.registration_id == holder.c.id, entries.c.scope == SCOPE,
-                entries.c.day_key == DAY_KEY))
+            holder.outerjoin(entries, _same_entry(entries, holder.c.id))
             .outerjoin(places, places.c.id == entries.c.checkpoint_id)
         )
     )
