@@ -19,6 +19,9 @@ from conference.extensions import db, login_manager
 from conference.models import Event, Role, User
 from conference.models.accounts import session_marker_of
 
+#: Longest private-link secret stored (the ``token`` columns).
+SECRET_MAX_LENGTH = 64
+
 #: Access levels, from open to closed. ``token`` pages are public but need a secret in the URL.
 ACCESS_LEVELS = ("public", "token", "staff", "reviewer", "door", "organizer", "superuser")
 
@@ -221,6 +224,20 @@ def get_in_event_or_404(model, event: Event, object_id: int):
     obj = db.session.get(model, object_id)
     if obj is None or obj.event_id != event.id:
         abort(404)
+    return obj
+
+
+def find_by_secret(model, event: Event, token: str):
+    """The ``model`` row of ``event`` whose private-link secret (``token`` column) is
+    ``token``, or None. The index finds the row; the secret is compared in constant time
+    all the same, and anything longer than a secret is not looked up."""
+    if not token or len(token) > SECRET_MAX_LENGTH:
+        return None
+    obj = db.session.execute(
+        db.select(model).filter_by(event_id=event.id, token=token)
+    ).scalar_one_or_none()
+    if obj is None or not secrets_equal(token, obj.token):
+        return None
     return obj
 
 

@@ -28,9 +28,9 @@ from conference.models import (
 )
 from conference.security import (
     event_access,
+    find_by_secret,
     get_event_or_404,
     get_in_event_or_404,
-    secrets_equal,
     token_access,
 )
 from conference.services.badges import (
@@ -79,10 +79,8 @@ def _pdf(data: bytes, filename: str) -> Response:
 def attendee_badge(slug: str, token: str):
     """The attendee's own badge, through the private link (confirmed registrations only)."""
     event = get_event_or_404(slug)
-    registration = db.session.execute(
-        db.select(Registration).filter_by(event_id=event.id, token=token)
-    ).scalar_one_or_none()
-    if registration is None or not secrets_equal(token, registration.token):
+    registration = find_by_secret(Registration, event, token)
+    if registration is None:
         abort(404)
     try:
         data = render_attendee_badge(registration)

@@ -17,7 +17,7 @@ from conference.models import (
     Session,
     StarredSession,
 )
-from conference.security import secrets_equal
+from conference.security import SECRET_MAX_LENGTH, find_by_secret, secrets_equal
 from conference.services import DomainError
 
 #: Registrations in these states may keep a personal agenda.
@@ -120,7 +120,7 @@ def feed_for(registration: Registration) -> AgendaFeed:
 
 def registration_for_feed(event: Event, token: str) -> Registration | None:
     """The registration whose feed secret is ``token`` (constant-time compare), or None."""
-    if not token or len(token) > 64:
+    if not token or len(token) > SECRET_MAX_LENGTH:
         return None
     feed = db.session.execute(
         db.select(AgendaFeed).where(AgendaFeed.token == token)
@@ -135,16 +135,7 @@ def registration_for_feed(event: Event, token: str) -> Registration | None:
 
 def registration_for_token(event: Event, token: str) -> Registration | None:
     """The registration of the private link ``token`` in ``event``, or None."""
-    if not token or len(token) > 64:
-        return None
-    registration = db.session.execute(
-        db.select(Registration).where(Registration.token == token)
-    ).scalar_one_or_none()
-    if registration is None or registration.event_id != event.id:
-        return None
-    if not secrets_equal(token, registration.token):
-        return None
-    return registration
+    return find_by_secret(Registration, event, token)
 
 
 def now_and_next(sessions: list[Session], now: dt.datetime) -> tuple[list[Session], list[Session]]:

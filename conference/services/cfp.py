@@ -23,6 +23,7 @@ from conference.models import (
 )
 from conference.models.speakers import REVIEWABLE_STATES, cfp_tracks
 from conference.models.types import utcnow
+from conference.security import find_by_secret
 from conference.services import DomainError
 from conference.services.mail import enqueue_mail
 from conference.services.photos import store_photo
@@ -363,26 +364,12 @@ def confirm_co_speaking(
 
 def find_proposal_by_token(event: Event, token: str) -> Proposal | None:
     """The proposal of this event whose private link carries ``token``."""
-    from conference.security import secrets_equal
-
-    proposal = db.session.execute(
-        db.select(Proposal).filter_by(event_id=event.id, token=token)
-    ).scalar_one_or_none()
-    if proposal is None or not secrets_equal(token, proposal.token):
-        return None
-    return proposal
+    return find_by_secret(Proposal, event, token)
 
 
 def find_speaker_by_token(event: Event, token: str) -> Speaker | None:
     """The speaker of this event whose private link carries ``token``."""
-    from conference.security import secrets_equal
-
-    speaker = db.session.execute(
-        db.select(Speaker).filter_by(event_id=event.id, token=token)
-    ).scalar_one_or_none()
-    if speaker is None or not secrets_equal(token, speaker.token):
-        return None
-    return speaker
+    return find_by_secret(Speaker, event, token)
 
 
 # --- Speaker profiles ----------------------------------------------------------------------
