@@ -49,7 +49,7 @@ def _demo_registrations(count: int):
     from conference import demo
     from conference.extensions import db
     from conference.models import BadgeRole, Event, Registration, RegistrationState, TicketType
-    from conference.services.badges import select_for_badges
+    from conference.services.badges.core import select_for_badges
 
     demo.load_demo()
     event = db.session.execute(db.select(Event)).scalars().first()
@@ -75,7 +75,7 @@ def _demo_registrations(count: int):
 
 
 def _run(registrations, out: Path, single_runs: int) -> None:
-    from conference.services.badges import render_badges
+    from conference.services.badges.core import render_badges
 
     started = time.perf_counter()
     cpu_before, own_before = _cpu_seconds(), _cpu_seconds(children=False)

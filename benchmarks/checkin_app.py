@@ -21,7 +21,7 @@ from conference.extensions import db
 from conference.models import ScanLog
 from conference.models.types import utcnow
 from conference.security import public
-from conference.services.checkin_door import autocommit_scans
+from conference.services.checkin.door import autocommit_scans
 
 app = create_app()
 #: The benchmark's event (its scan log rows need one); set by checkin_load.py.

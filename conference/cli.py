@@ -111,7 +111,7 @@ def _set_active(email: str, active: bool) -> None:
 @mail_cli.command("send-pending")
 def send_pending():
     """Deliver every due message once."""
-    from conference.services.mail import deliver_pending
+    from conference.services.messaging.outbox import deliver_pending
 
     report = deliver_pending(limit=10_000)
     click.echo(f"sent={report.sent} deferred={report.deferred} failed={report.failed}")
@@ -124,8 +124,8 @@ def mail_worker(interval):
 
     Each round also passes lapsed waiting-list offers on to the next in line.
     """
-    from conference.services.mail import run_worker
-    from conference.services.waitlist import expire_offers
+    from conference.services.messaging.outbox import run_worker
+    from conference.services.registration.waitlist import expire_offers
 
     click.echo("mail worker running; Ctrl+C to stop")
     run_worker(interval=interval, housekeeping=[expire_offers])

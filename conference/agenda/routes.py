@@ -36,7 +36,7 @@ from conference.security import (
     wants_json,
 )
 from conference.services import DomainError
-from conference.services.agenda import (
+from conference.services.programme.agenda import (
     feed_for,
     listed_session_or_none,
     listed_sessions,
@@ -48,9 +48,14 @@ from conference.services.agenda import (
     starred_sessions,
     unstar_session,
 )
-from conference.services.exports import calendar, programme_json, schedule_xml
-from conference.services.programme import rooms_of, tracks_of
-from conference.services.workshops import book_seat, cancel_booking, has_booking, remaining_seats
+from conference.services.programme.exports import calendar, programme_json, schedule_xml
+from conference.services.programme.sessions import rooms_of, tracks_of
+from conference.services.programme.workshops import (
+    book_seat,
+    cancel_booking,
+    has_booking,
+    remaining_seats,
+)
 
 bp = Blueprint("agenda", __name__)
 

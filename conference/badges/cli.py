@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from conference.extensions import db
 from conference.models import Event
-from conference.services.badge_pdf import LAYOUTS
+from conference.services.badges.pdf import LAYOUTS
 
 badges_cli = AppGroup("badges", help="Badge PDFs.")
 
@@ -25,7 +25,7 @@ badges_cli = AppGroup("badges", help="Badge PDFs.")
               help="Print backs (default: the event's setting).")
 def render_command(slug, out, layout, double_sided):
     """Render the badges of every confirmed registration, sorted by last name."""
-    from conference.services.badges import BadgeError, render_badges, select_for_badges
+    from conference.services.badges.core import BadgeError, render_badges, select_for_badges
 
     event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
     if event is None:

@@ -5,7 +5,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, Submit
 from wtforms.validators import Length, Optional
 
 from conference.models import RegistrationState
-from conference.services.badges import LAYOUT_LABELS, ROLE_LABELS
+from conference.services.badges.core import LAYOUT_LABELS, ROLE_LABELS
 
 STATE_LABELS = {
     RegistrationState.CONFIRMED: _l("Confirmed"),

@@ -33,7 +33,7 @@ from conference.security import (
     get_in_event_or_404,
     token_access,
 )
-from conference.services.badges import (
+from conference.services.badges.core import (
     LAYOUT_LABELS,
     ROLE_LABELS,
     BadgeError,

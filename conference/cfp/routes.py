@@ -32,15 +32,16 @@ from conference.models import Event, Proposal, ProposalState, SessionType, Speak
 from conference.models.types import utcnow
 from conference.security import get_public_event_or_404, public, token_access
 from conference.services import DomainError
-from conference.services import cfp as cfp_service
-from conference.services.decisions import confirm_participation, decline_participation
-from conference.services.photos import MAX_PHOTO_BYTES, photo_path
+from conference.services.cfp import proposals as cfp_service
+from conference.services.cfp import settings as cfp_settings
+from conference.services.cfp.decisions import confirm_participation, decline_participation
+from conference.services.cfp.photos import MAX_PHOTO_BYTES, photo_path
 
 bp = Blueprint("cfp", __name__)
 
 
 def _cfp_link(event: Event):
-    settings = cfp_service.get_cfp_settings(event)
+    settings = cfp_settings.get_cfp_settings(event)
     if settings and settings.is_open(utcnow()):
         return _("Submit a proposal"), url_for("cfp.submit", slug=event.slug)
     return None
@@ -89,8 +90,8 @@ def proposal_fields_from_form(form) -> cfp_service.ProposalFields:
 def proposal_form(form_class, proposal: Proposal):
     """A proposal's edit form with the call's choices, prefilled unless it was posted."""
     form = form_class(obj=proposal)
-    fill_choices(form, cfp_service.offered_session_types(proposal.event),
-                 cfp_service.offered_tracks(proposal.event))
+    fill_choices(form, cfp_settings.offered_session_types(proposal.event),
+                 cfp_settings.offered_tracks(proposal.event))
     if not form.is_submitted():
         form.session_type.data = proposal.session_type.value
         form.track.data = str(proposal.track_id) if proposal.track_id else ""
@@ -120,12 +121,12 @@ def show_domain_error(form, error: DomainError) -> None:
 @public
 def submit(slug: str):
     event = get_public_event_or_404(slug)
-    settings = cfp_service.get_cfp_settings(event)
+    settings = cfp_settings.get_cfp_settings(event)
     now = utcnow()
     is_open = settings is not None and settings.is_open(now)
     form = ProposalForm()
-    types = cfp_service.offered_session_types(event)
-    fill_choices(form, types, cfp_service.offered_tracks(event))
+    types = cfp_settings.offered_session_types(event)
+    fill_choices(form, types, cfp_settings.offered_tracks(event))
     if not form.is_submitted() and types:
         form.duration.data = types[0].default_minutes
     if form.is_submitted() and not is_open:
@@ -167,7 +168,7 @@ def proposal(slug: str, proposal_token: str):
     proposal = _proposal_or_404(slug, proposal_token)
     event = proposal.event
     editable = (proposal.state in (ProposalState.SUBMITTED, ProposalState.UNDER_REVIEW)
-                and cfp_service.cfp_is_open(event))
+                and cfp_settings.cfp_is_open(event))
     form = proposal_form(ProposalEditForm, proposal)
     if not form.is_submitted():
         form.co_speakers.data = ""

@@ -37,11 +37,13 @@ from conference.models import (
     Speaker,
 )
 from conference.security import event_access, get_in_event_or_404, is_local_path
-from conference.services import DomainError, cfp_organizer
-from conference.services import cfp as cfp_service
-from conference.services import decisions as decisions_service
-from conference.services import reviews as reviews_service
-from conference.services.programme import tracks_of
+from conference.services import DomainError
+from conference.services.cfp import decisions as decisions_service
+from conference.services.cfp import organizer as cfp_organizer
+from conference.services.cfp import proposals as cfp_service
+from conference.services.cfp import reviews as reviews_service
+from conference.services.cfp import settings as cfp_settings
+from conference.services.programme.sessions import tracks_of
 
 bp = Blueprint("cfp_manage", __name__, url_prefix="/manage/<slug>/cfp")
 
@@ -66,15 +68,15 @@ def _local(value: dt.datetime | None, event: Event) -> dt.datetime | None:
 @bp.route("/settings", methods=["GET", "POST"])
 @event_access("organizer")
 def settings(event: Event):
-    current = cfp_service.get_cfp_settings(event)
+    current = cfp_settings.get_cfp_settings(event)
     form = settings_form_class(PROPOSABLE_TYPES, SESSION_TYPE_LABELS)(obj=current)
     form.tracks.choices = [SelectChoice(t.id, t.name) for t in tracks_of(event)]
     if not form.is_submitted():
         offered = {row.session_type: row.default_minutes
-                   for row in cfp_service.offered_session_types(event)}
+                   for row in cfp_settings.offered_session_types(event)}
         for session_type in PROPOSABLE_TYPES:
             form.durations[session_type.value].data = offered.get(session_type)
-        form.tracks.data = [t.id for t in cfp_service.offered_tracks(event)]
+        form.tracks.data = [t.id for t in cfp_settings.offered_tracks(event)]
         if current:
             form.opens_at.data = _local(current.opens_at, event)
             form.closes_at.data = _local(current.closes_at, event)
@@ -82,7 +84,7 @@ def settings(event: Event):
         durations = {t: form.durations[t.value].data for t in PROPOSABLE_TYPES
                      if form.durations[t.value].data}
         try:
-            cfp_service.save_cfp_settings(
+            cfp_settings.save_cfp_settings(
                 event, opens_at=form.opens_at.data.replace(tzinfo=event.tz),
                 closes_at=form.closes_at.data.replace(tzinfo=event.tz),
                 session_types=durations, track_ids=form.tracks.data or [],
@@ -200,7 +202,7 @@ def proposals(event: Event):
         "cfp_manage/proposals.html", event=event, rows=rows, filters=filters,
         tracks=tracks_of(event), types=PROPOSABLE_TYPES, states=list(ProposalState),
         held=len(decisions_service.held_decision_emails(event)),
-        settings=cfp_service.get_cfp_settings(event),
+        settings=cfp_settings.get_cfp_settings(event),
     )
 
 

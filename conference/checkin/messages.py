@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from conference.i18n import format_local_time
 from conference.models import BadgeRole
-from conference.services.checkin import Verdict
+from conference.services.checkin.core import Verdict
 
 BADGE_ROLE_LABELS = {
     BadgeRole.ATTENDEE.value: _l("Attendee"),

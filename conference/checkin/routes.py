@@ -45,22 +45,22 @@ from conference.security import (
     login_required,
     session_account,
 )
-from conference.services.checkin import CheckinError, record_scan, undo_check_in
-from conference.services.checkin_door import autocommit_scans, door_access, ticket_code_of
-from conference.services.checkin_offline import (
+from conference.services.checkin.checkpoints import (
+    add_entrance,
+    checkpoints_of,
+    ensure_checkpoints,
+    search_registrations,
+)
+from conference.services.checkin.core import CheckinError, record_scan, undo_check_in
+from conference.services.checkin.door import autocommit_scans, door_access, ticket_code_of
+from conference.services.checkin.offline import (
     OfflineScan,
     offline_bundle,
     open_conflicts,
     resolve_conflict,
     sync_offline_scans,
 )
-from conference.services.checkin_stats import checkin_stats, recent_check_ins
-from conference.services.checkpoints import (
-    add_entrance,
-    checkpoints_of,
-    ensure_checkpoints,
-    search_registrations,
-)
+from conference.services.checkin.stats import checkin_stats, recent_check_ins
 from conference.urls import MAX_DATABASE_ID
 
 bp = Blueprint("checkin", __name__)

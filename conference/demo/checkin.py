@@ -11,8 +11,8 @@ from conference.models import Event, Registration, RegistrationState, Role, User
 
 def _demo_checkin(event: Event, rng: random.Random) -> str:
     """An entrance, a second gate, one checkpoint per bookable workshop, a few arrivals."""
-    from conference.services.checkin import check_in
-    from conference.services.checkpoints import add_entrance, ensure_checkpoints
+    from conference.services.checkin.checkpoints import add_entrance, ensure_checkpoints
+    from conference.services.checkin.core import check_in
 
     checkpoints = ensure_checkpoints(event)
     gate2 = add_entrance(event, "Gate 2 (Hall B)")

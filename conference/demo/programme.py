@@ -109,8 +109,8 @@ DEMO_SESSIONS = [
 
 def _demo_programme(event: Event, rng: random.Random) -> str:
     """A two-day programme with rooms, tracks, speakers, workshops, stars and seat bookings."""
-    from conference.services.programme import local_instant
-    from conference.services.workshops import WorkshopError, book_seat
+    from conference.services.programme.sessions import local_instant
+    from conference.services.programme.workshops import WorkshopError, book_seat
 
     rooms = [Room(event=event, name=n, capacity=c, notes=notes, position=i)
              for i, (n, c, notes) in enumerate(DEMO_ROOMS)]

@@ -31,7 +31,9 @@ CFP_STATES_PER_KIND = 15
 def _demo_proposals(event: Event, rng: random.Random) -> str:
     """CFP settings and criteria, reviewers, proposals in every state, invited speakers."""
     from conference.models.types import utcnow
-    from conference.services import cfp, decisions, reviews
+    from conference.services.cfp import decisions, reviews
+    from conference.services.cfp import proposals as cfp
+    from conference.services.cfp import settings as cfp_settings
 
     now = utcnow()
     tracks = list(db.session.execute(db.select(Track).filter_by(event_id=event.id)).scalars())
@@ -41,7 +43,7 @@ def _demo_proposals(event: Event, rng: random.Random) -> str:
             ("Digital health", "#8a3ea8"))]
         db.session.add_all(tracks)
         db.session.flush()
-    cfp.save_cfp_settings(
+    cfp_settings.save_cfp_settings(
         event, opens_at=now - dt.timedelta(days=45), closes_at=now + dt.timedelta(days=7),
         session_types={SessionType.TALK: 20, SessionType.PANEL: 45, SessionType.WORKSHOP: 90,
                        SessionType.POSTER: 10},

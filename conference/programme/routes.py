@@ -24,8 +24,8 @@ from conference.programme.forms import (
 )
 from conference.security import event_access, get_in_event_or_404
 from conference.services import DomainError
-from conference.services.conflicts import Conflict, ConflictKind, find_conflicts
-from conference.services.programme import (
+from conference.services.programme.conflicts import Conflict, ConflictKind, find_conflicts
+from conference.services.programme.sessions import (
     UnconfirmedConflicts,
     cancel_session,
     local_instant,
@@ -37,7 +37,7 @@ from conference.services.programme import (
     save_track,
     tracks_of,
 )
-from conference.services.workshops import booked_count
+from conference.services.programme.workshops import booked_count
 
 bp = Blueprint("programme", __name__, url_prefix="/manage/<slug>/programme")
 

@@ -31,7 +31,7 @@ from conference.models import (
     WaitlistMode,
 )
 from conference.registration.forms import DetailsForm
-from conference.services.registration_settings import CURRENCIES
+from conference.services.registration.settings import CURRENCIES
 
 STATE_LABELS = {
     RegistrationState.CONFIRMED: _l("Confirmed"),

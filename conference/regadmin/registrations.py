@@ -1,6 +1,6 @@
 """Back-office pages of an event's registrations: list, exports, import, detail, actions.
 
-Every change goes through ``conference.services.registration`` (locks, history, emails);
+Every change goes through ``conference.services.registration.core`` (locks, history, emails);
 these views only parse forms and translate domain errors into messages.
 """
 
@@ -34,22 +34,22 @@ from conference.regadmin.forms import (
 from conference.registration.forms import country_choices, form_with_questions
 from conference.security import event_access
 from conference.services import DomainError
-from conference.services import registration as registration_service
-from conference.services import seats as seats_service
-from conference.services.attendee_input import active_questions
-from conference.services.registration_admin import (
+from conference.services.registration import core as registration_service
+from conference.services.registration import seats as seats_service
+from conference.services.registration.admin import (
     SORT_COLUMNS,
     RegistrationFilter,
     list_registrations,
 )
-from conference.services.registration_export import export_csv, export_xlsx
-from conference.services.registration_import import (
+from conference.services.registration.attendee_input import active_questions
+from conference.services.registration.export import export_csv, export_xlsx
+from conference.services.registration.guest_import import (
     MAX_IMPORT_BYTES,
     ImportFileError,
     ImportRejected,
     import_guests,
 )
-from conference.services.registration_settings import questions_of, ticket_types_of
+from conference.services.registration.settings import questions_of, ticket_types_of
 
 PER_PAGE = 50
 

@@ -24,9 +24,9 @@ from conference.regadmin.forms import (
 )
 from conference.security import event_access
 from conference.services import DomainError
-from conference.services import waitlist as waitlist_service
-from conference.services.registration_admin import chart_bars, dashboard_figures
-from conference.services.registration_settings import (
+from conference.services.registration import waitlist as waitlist_service
+from conference.services.registration.admin import chart_bars, dashboard_figures
+from conference.services.registration.settings import (
     RegistrationAdminError,
     TicketTypeFields,
     answers_to,

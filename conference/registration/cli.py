@@ -15,7 +15,7 @@ registrations_cli = AppGroup("registrations", help="Attendee registrations.")
 @click.option("--event", "slug", help="Only this event (default: all).")
 def expire_offers_command(slug):
     """Pass expired waiting-list offers to the next in line (run every few minutes)."""
-    from conference.services.waitlist import expire_offers
+    from conference.services.registration.waitlist import expire_offers
 
     event = None
     if slug:

@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from conference.models import Question, QuestionKind
-from conference.services.attendee_input import (
+from conference.services.registration.attendee_input import (
     LIMITS,
     LONG_ANSWER_LIMIT,
     SHORT_ANSWER_LIMIT,

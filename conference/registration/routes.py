@@ -2,7 +2,7 @@
 
 Public: ``/e/<slug>/register``, ``/e/<slug>/lost-link``. Private (the URL's token is the
 key): ``/e/<slug>/r/<token>/`` and its actions. Every rule is in
-``conference.services.registration`` (and its ``seats`` and ``waitlist``); these views only
+``conference.services.registration.core`` (and its ``seats`` and ``waitlist``); these views only
 translate forms and errors.
 """
 
@@ -39,10 +39,10 @@ from conference.registration.forms import (
     form_with_questions,
 )
 from conference.security import get_public_event_or_404, public, secrets_equal, token_access
-from conference.services import registration as service
-from conference.services import seats, waitlist
-from conference.services.attendee_input import active_questions
-from conference.services.registration import (
+from conference.services.registration import core as service
+from conference.services.registration import seats, waitlist
+from conference.services.registration.attendee_input import active_questions
+from conference.services.registration.core import (
     AlreadyRegistered,
     ConsentRequired,
     InvalidAccessCode,

@@ -13,7 +13,7 @@ from conference.models import Event, Proposal
 from conference.review.forms import review_form_class
 from conference.security import event_access
 from conference.services import DomainError
-from conference.services import reviews as reviews_service
+from conference.services.cfp import reviews as reviews_service
 
 bp = Blueprint("review", __name__, url_prefix="/review/<slug>")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conference.models import RegistrationState, SessionStatus
-from conference.services.agenda import (
+from conference.services.programme.agenda import (
     NotStarrable,
     feed_for,
     listed_sessions,

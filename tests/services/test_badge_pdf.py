@@ -10,8 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from conference.models.registrations import new_ticket_code
-from conference.services import badge_pdf, badge_text
-from conference.services.badge_pdf import LAYOUTS, MM_TO_PT, BadgeData, EventData
+from conference.services.badges import pdf as badge_pdf
+from conference.services.badges import text as badge_text
+from conference.services.badges.pdf import LAYOUTS, MM_TO_PT, BadgeData, EventData
 from tests.fixtures.badges import char_boxes, decode_qr_codes, pdf_pages, pdf_text
 
 EVENT = EventData(name="LifeScience Open Space 2026", dates="12–13 May 2026")
@@ -166,7 +167,7 @@ def test_parallel_rendering_keeps_the_order(monkeypatch):
 
 
 def test_a_missing_harfbuzz_subsetter_is_warned_about(monkeypatch, caplog):
-    from conference.services import badges
+    from conference.services.badges import core as badges
 
     monkeypatch.setattr(badge_pdf.ctypes.util, "find_library", lambda name: None)
     with caplog.at_level(logging.WARNING):

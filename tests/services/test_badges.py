@@ -9,8 +9,8 @@ from PIL import Image
 
 from conference.extensions import db
 from conference.models import BadgeRole, Registration, RegistrationChange, RegistrationState
-from conference.services import badge_pdf
-from conference.services.badges import (
+from conference.services.badges import pdf as badge_pdf
+from conference.services.badges.core import (
     InvalidLogo,
     NoBadges,
     NotConfirmed,
@@ -96,7 +96,7 @@ def test_attendees_get_a_badge_only_when_confirmed(badge_event, make_registratio
 def test_badge_png_shows_a_decodable_qr_code(badge_event, make_registration):
     import zxingcpp
 
-    from conference.services.badges import render_badge_png
+    from conference.services.badges.core import render_badge_png
 
     event, attendee, _ = badge_event
     registration = make_registration(event, attendee)

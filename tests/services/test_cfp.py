@@ -15,14 +15,15 @@ from conference.models import (
     SessionType,
     Speaker,
 )
-from conference.services import cfp
+from conference.services.cfp import proposals as cfp
+from conference.services.cfp import settings as cfp_settings
 from tests.fixtures.cfp import CLOSES, NOW, OPENS, image_bytes
 
 
 def _fields(event, **overrides) -> cfp.ProposalFields:
     values = {"title": "Spatial transcriptomics of the tumour niche", "abstract": "We map it.",
               "session_type": SessionType.TALK,
-              "track_id": cfp.offered_tracks(event)[0].id, "duration_minutes": 20}
+              "track_id": cfp_settings.offered_tracks(event)[0].id, "duration_minutes": 20}
     values.update(overrides)
     return cfp.ProposalFields(**values)
 
@@ -154,7 +155,7 @@ def test_proposal_token_of_another_event_finds_nothing(make_event, make_cfp, mak
 def test_settings_refuse_closing_before_opening(make_event):
     event = make_event()
     with pytest.raises(cfp.CfpError):
-        cfp.save_cfp_settings(event, opens_at=CLOSES, closes_at=OPENS,
+        cfp_settings.save_cfp_settings(event, opens_at=CLOSES, closes_at=OPENS,
                               session_types={SessionType.TALK: 20}, track_ids=[])
 
 

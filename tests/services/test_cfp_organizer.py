@@ -8,8 +8,10 @@ import pytest
 
 from conference.extensions import db
 from conference.models import DecisionKind, OutboxMessage, ProposalState, SessionType
-from conference.services import cfp, decisions
-from conference.services.cfp_organizer import edit_proposal_as_organizer, set_speaker_visibility
+from conference.services.cfp import decisions
+from conference.services.cfp import proposals as cfp
+from conference.services.cfp import settings as cfp_settings
+from conference.services.cfp.organizer import edit_proposal_as_organizer, set_speaker_visibility
 from tests.fixtures.agenda import local
 from tests.fixtures.cfp import CLOSES, NOW
 
@@ -124,7 +126,7 @@ def test_the_session_of_a_confirmed_proposal_follows_the_edit_in_the_same_transa
     session.room, session.starts_at = room, local(event.starts_on, "10:00")
     session.ends_at = local(event.starts_on, "10:20")
     db.session.commit()
-    workshop_track = cfp.offered_tracks(event)[1]
+    workshop_track = cfp_settings.offered_tracks(event)[1]
 
     changes = {"title": "Tardigrades in orbit", "abstract": "They *thrive*.",
                "session_type": SessionType.WORKSHOP, "track_id": workshop_track.id,

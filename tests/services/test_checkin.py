@@ -16,7 +16,8 @@ from conference.models import (
     Role,
     ScanLog,
 )
-from conference.services.checkin import (
+from conference.services.checkin.checkpoints import ensure_checkpoints, search_registrations
+from conference.services.checkin.core import (
     BadNonce,
     CheckpointClosed,
     NonceReused,
@@ -24,7 +25,6 @@ from conference.services.checkin import (
     normalise_code,
     undo_check_in,
 )
-from conference.services.checkpoints import ensure_checkpoints, search_registrations
 
 NOW = dt.datetime(2026, 5, 12, 7, 14, tzinfo=dt.UTC)  # 09:14 in Kraków
 _nonces = iter(range(10_000_000, 99_999_999))
@@ -346,7 +346,7 @@ def test_the_scan_statement_fits_the_drivers_statement_cache(app):
     from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
     from sqlalchemy.dialects import postgresql
 
-    from conference.services.checkin_sql import postgresql_scan
+    from conference.services.checkin.sql import postgresql_scan
 
     sql = str(postgresql_scan().compile(dialect=postgresql.dialect()))
     assert len(sql.encode()) < MAX_CACHED_STATEMENT_LENGTH

@@ -8,7 +8,7 @@ import pytest
 
 from conference.extensions import db
 from conference.models import CheckIn, Checkpoint, Event, Role, User
-from conference.services.checkin import check_in
+from conference.services.checkin.core import check_in
 
 pytestmark = pytest.mark.postgres_only
 

@@ -9,8 +9,8 @@ import pytest
 
 from conference.extensions import db
 from conference.models import CheckIn, CheckInConflict, RegistrationState, Role, ScanLog
-from conference.services.checkin import check_in
-from conference.services.checkin_offline import (
+from conference.services.checkin.core import check_in
+from conference.services.checkin.offline import (
     OfflineScan,
     offline_bundle,
     offline_hash,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from conference.extensions import db
 from conference.models import Session, SessionStatus, SpeakerUnavailability
-from conference.services.conflicts import ConflictKind, find_conflicts
+from conference.services.programme.conflicts import ConflictKind, find_conflicts
 from tests.fixtures.agenda import local
 
 

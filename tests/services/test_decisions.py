@@ -14,9 +14,9 @@ from conference.models import (
     Registration,
     RegistrationState,
 )
-from conference.services import decisions
-from conference.services.cfp import confirm_co_speaking
-from conference.services.mail import deliver_pending
+from conference.services.cfp import decisions
+from conference.services.cfp.proposals import confirm_co_speaking
+from conference.services.messaging.outbox import deliver_pending
 
 
 def _messages(kind=None):

@@ -8,8 +8,8 @@ import pytest
 
 from conference.extensions import db
 from conference.models import DecisionKind, Proposal, Registration, Session
-from conference.services import decisions
-from conference.services.decisions import NotAccepted
+from conference.services.cfp import decisions
+from conference.services.cfp.decisions import NotAccepted
 
 
 def _confirm_twice_in_parallel(app, make_event, make_cfp, make_proposal) -> list[str]:

@@ -8,8 +8,8 @@ import random
 from conference.demo import _demo_programme
 from conference.extensions import db
 from conference.models import SeatBooking, Session, SessionType, StarredSession
-from conference.services.conflicts import find_conflicts
-from conference.services.workshops import remaining_seats
+from conference.services.programme.conflicts import find_conflicts
+from conference.services.programme.workshops import remaining_seats
 
 
 def test_the_demo_programme_has_two_days_workshops_and_no_conflicts(make_event,

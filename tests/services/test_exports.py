@@ -11,8 +11,8 @@ from lxml import etree
 
 from conference.extensions import db
 from conference.models import SessionStatus, SessionType
-from conference.services.exports import calendar, programme_json, schedule_xml
-from conference.services.programme import reschedule_session
+from conference.services.programme.exports import calendar, programme_json, schedule_xml
+from conference.services.programme.sessions import reschedule_session
 from tests.fixtures.agenda import local
 
 SATURDAY, SUNDAY = dt.date(2026, 10, 24), dt.date(2026, 10, 25)  # Warsaw leaves summer time

@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from conference.extensions import db
 from conference.models import OutboxMessage, OutboxStatus
-from conference.services.mail import (
+from conference.services.messaging.outbox import (
     FIRST_RETRY,
     MAX_RETRY,
     deliver_pending,

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from conference.services import photos
+from conference.services.cfp import photos
 from tests.fixtures.cfp import image_bytes
 
 

@@ -15,9 +15,9 @@ from conference.models import (
     SessionType,
     StarredSession,
 )
-from conference.services.conflicts import ConflictKind
-from conference.services.mail import deliver_pending
-from conference.services.programme import (
+from conference.services.messaging.outbox import deliver_pending
+from conference.services.programme.conflicts import ConflictKind
+from conference.services.programme.sessions import (
     AlreadyCancelled,
     InvalidTimes,
     UnconfirmedConflicts,

@@ -17,7 +17,7 @@ from conference.models import (
     RegistrationState,
     WaitlistMode,
 )
-from conference.services.registration import (
+from conference.services.registration.core import (
     AlreadyRegistered,
     ConsentRequired,
     EditDeadlinePassed,
@@ -34,8 +34,12 @@ from conference.services.registration import (
     set_payment_status,
     update_details,
 )
-from conference.services.seats import InvalidTransition, remaining_seats, waitlist_position
-from conference.services.waitlist import accept_offer, expire_offers, promote_waitlist
+from conference.services.registration.seats import (
+    InvalidTransition,
+    remaining_seats,
+    waitlist_position,
+)
+from conference.services.registration.waitlist import accept_offer, expire_offers, promote_waitlist
 from tests.fixtures.registration import attendee
 
 S = RegistrationState

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from conference.models import PaymentStatus, RegistrationState
-from conference.services.registration_admin import (
+from conference.services.registration.admin import (
     RegistrationFilter,
     chart_bars,
     dashboard_figures,

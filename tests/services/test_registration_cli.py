@@ -6,7 +6,7 @@ import datetime as dt
 
 from conference.extensions import db
 from conference.models import RegistrationState, WaitlistMode
-from conference.services.registration import cancel
+from conference.services.registration.core import cancel
 
 
 def test_expire_offers_command_passes_lapsed_offers_on(app, make_event, make_ticket_type,
@@ -35,8 +35,8 @@ def test_expire_offers_command_refuses_an_unknown_event(app):
 
 def test_the_mail_worker_passes_lapsed_offers_on_and_sends_the_new_offer(
         app, make_event, make_ticket_type, sign_up, smtp_server):
-    from conference.services.mail import run_worker
-    from conference.services.waitlist import expire_offers
+    from conference.services.messaging.outbox import run_worker
+    from conference.services.registration.waitlist import expire_offers
 
     event = make_event(waitlist_mode=WaitlistMode.OFFER, waitlist_offer_hours=1)
     ticket = make_ticket_type(event, capacity=1)

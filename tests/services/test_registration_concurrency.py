@@ -8,7 +8,7 @@ import pytest
 
 from conference.extensions import db
 from conference.models import Event, Registration, RegistrationState, TicketType
-from conference.services.registration import register
+from conference.services.registration.core import register
 from tests.fixtures.registration import attendee
 
 PARALLEL = 50

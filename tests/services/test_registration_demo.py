@@ -5,7 +5,7 @@ from __future__ import annotations
 from conference.demo import load_demo
 from conference.extensions import db
 from conference.models import Registration, RegistrationState, TicketType
-from conference.services.seats import remaining_seats
+from conference.services.registration.seats import remaining_seats
 
 
 def test_demo_registrations_respect_capacity_and_the_waiting_list(app):

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from conference.extensions import db
 from conference.models import Answer, Question, QuestionKind, RegistrationState
-from conference.services.registration_admin import RegistrationFilter
-from conference.services.registration_export import export_csv, export_xlsx, neutralise
+from conference.services.registration.admin import RegistrationFilter
+from conference.services.registration.export import export_csv, export_xlsx, neutralise
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+48 600", "-2", "@SUM(A1)", "\tx", "\rx"])

@@ -13,7 +13,7 @@ from conference.models import (
     RegistrationState,
     Role,
 )
-from conference.services.registration_import import (
+from conference.services.registration.guest_import import (
     MAX_IMPORT_BYTES,
     ImportFileError,
     ImportRejected,

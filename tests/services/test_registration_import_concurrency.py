@@ -8,8 +8,8 @@ import pytest
 
 from conference.extensions import db
 from conference.models import Event, Registration, RegistrationState, Role, TicketType, User
-from conference.services.registration import register
-from conference.services.registration_import import import_guests
+from conference.services.registration.core import register
+from conference.services.registration.guest_import import import_guests
 from tests.fixtures.registration import attendee
 
 SEATS = 5

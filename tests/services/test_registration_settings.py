@@ -18,8 +18,8 @@ from conference.models import (
     TicketType,
     WaitlistMode,
 )
-from conference.services.decisions import speaker_ticket_type
-from conference.services.registration_settings import (
+from conference.services.cfp.decisions import speaker_ticket_type
+from conference.services.registration.settings import (
     InvalidSalesWindow,
     QuestionHasAnswers,
     RegistrationAdminError,

@@ -6,8 +6,8 @@ import pytest
 
 from conference.extensions import db
 from conference.models import ProposalState, Role, Track
-from conference.services import reviews
-from conference.services.cfp import get_cfp_settings
+from conference.services.cfp import reviews
+from conference.services.cfp.settings import get_cfp_settings
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from conference.models import (
     SessionStatus,
     SessionType,
 )
-from conference.services import workshops
-from conference.services.workshops import (
+from conference.services.programme import workshops
+from conference.services.programme.workshops import (
     AlreadyBooked,
     NoSeatsLeft,
     NotBookable,
@@ -130,7 +130,7 @@ def test_releasing_a_registrations_bookings_frees_all_its_seats(workshop, make_r
 
 
 def test_cancelling_the_registration_frees_its_workshop_seat(workshop, make_registration):
-    from conference.services.registration import cancel
+    from conference.services.registration.core import cancel
 
     session = workshop(seats=1)
     registration = make_registration(session.event)

@@ -73,8 +73,9 @@ def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
     import datetime as dt
 
     from conference.extensions import db
-    from conference.services import cfp, reviews
-    from conference.services.photos import store_photo
+    from conference.services.cfp import proposals as cfp
+    from conference.services.cfp import reviews
+    from conference.services.cfp.photos import store_photo
     from tests.fixtures.cfp import image_bytes
 
     make_cfp(event)
@@ -93,8 +94,8 @@ def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
 def _checkin_world(event, registration, door) -> dict:
     from conference.extensions import db
     from conference.models import Checkpoint
-    from conference.services.checkin import check_in
-    from conference.services.checkin_offline import OfflineScan, sync_offline_scans
+    from conference.services.checkin.core import check_in
+    from conference.services.checkin.offline import OfflineScan, sync_offline_scans
 
     checkpoint = Checkpoint(event_id=event.id, name="Main entrance")
     db.session.add(checkpoint)

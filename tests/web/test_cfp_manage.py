@@ -19,7 +19,7 @@ from conference.models import (
     Speaker,
     Track,
 )
-from conference.services import reviews
+from conference.services.cfp import reviews
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_settings_are_entered_in_event_time(organizer_client):
     assert response.status_code == 302
     settings = db.session.execute(db.select(CfpSettings)).scalar_one()
     assert settings.opens_at == dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)  # CET = UTC+1
-    from conference.services.cfp import offered_session_types, offered_tracks
+    from conference.services.cfp.settings import offered_session_types, offered_tracks
     assert {(r.session_type, r.default_minutes) for r in offered_session_types(event)} == {
         (SessionType.TALK, 25), (SessionType.WORKSHOP, 90)}
     assert offered_tracks(event) == [track]

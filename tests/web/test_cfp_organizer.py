@@ -10,7 +10,8 @@ import pytest
 from conference.extensions import db
 from conference.models import DecisionKind, Proposal, Role, SessionType, Speaker
 from conference.models.types import utcnow
-from conference.services import cfp, decisions
+from conference.services.cfp import decisions
+from conference.services.cfp import settings as cfp_settings
 from tests.fixtures.agenda import local
 
 
@@ -139,7 +140,7 @@ def test_the_proposal_page_has_the_edit_form_prefilled(organizer, cfp_event, mak
 
 def test_organizer_edits_a_proposal_after_the_call_closed(organizer, cfp_event, make_proposal):
     proposal = make_proposal(cfp_event)
-    settings = cfp.get_cfp_settings(cfp_event)
+    settings = cfp_settings.get_cfp_settings(cfp_event)
     settings.closes_at = utcnow() - dt.timedelta(days=1)
     db.session.commit()
     response = organizer.post(_edit_url(cfp_event, proposal.id), data=_form(

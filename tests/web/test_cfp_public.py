@@ -16,7 +16,8 @@ from conference.models import (
     Speaker,
     SpeakerUnavailability,
 )
-from conference.services import cfp, decisions
+from conference.services.cfp import decisions
+from conference.services.cfp import settings as cfp_settings
 from tests.fixtures.cfp import image_bytes
 
 
@@ -28,7 +29,7 @@ def event(make_event, make_cfp):
 
 
 def _form(event, **overrides) -> dict:
-    track = cfp.offered_tracks(event)[0]
+    track = cfp_settings.offered_tracks(event)[0]
     data = {
         "title": "Organ-on-chip models of the blood-brain barrier",
         "abstract": "We *grow* barriers.",
@@ -81,7 +82,7 @@ def test_script_in_abstract_is_rendered_sanitised(client, event):
 ])
 def test_bad_photo_gives_a_message_and_saves_nothing(client, event, upload, monkeypatch):
     # A small limit keeps the request small (the real one is 5 MB, tested in the service).
-    monkeypatch.setattr("conference.services.photos.MAX_PHOTO_BYTES", 2000)
+    monkeypatch.setattr("conference.services.cfp.photos.MAX_PHOTO_BYTES", 2000)
     monkeypatch.setattr("conference.cfp.routes.MAX_PHOTO_BYTES", 2000)
     data = _form(event, photo=(io.BytesIO(upload), "me.jpg"))
     response = client.post(f"/e/{event.slug}/cfp", data=data,
@@ -151,7 +152,7 @@ def test_withdraw_through_private_link(client, event, make_proposal):
 
 def test_editing_after_deadline_saves_nothing(client, event, make_proposal):
     proposal = make_proposal(event)
-    settings = cfp.get_cfp_settings(event)
+    settings = cfp_settings.get_cfp_settings(event)
     settings.closes_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     db.session.commit()
     response = client.post(f"/e/{event.slug}/cfp/p/{proposal.token}",

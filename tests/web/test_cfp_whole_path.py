@@ -9,9 +9,9 @@ from pypdf import PdfReader
 
 from conference.extensions import db
 from conference.models import BadgeRole, Proposal, Registration, Role, Session
-from conference.services import reviews
-from conference.services.cfp import offered_tracks
-from conference.services.mail import deliver_pending
+from conference.services.cfp import reviews
+from conference.services.cfp.settings import offered_tracks
+from conference.services.messaging.outbox import deliver_pending
 
 
 def test_proposal_goes_from_form_to_speakers_page_and_speaker_badge(

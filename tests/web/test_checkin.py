@@ -399,7 +399,7 @@ def test_organizer_can_undo_a_check_in(organizer_client, door_client, gate, make
 
 def test_undo_of_another_events_check_in_is_404(organizer_client, gate, make_event,
                                                 make_checkpoint, make_registration):
-    from conference.services.checkin import check_in
+    from conference.services.checkin.core import check_in
 
     slug = gate.event.slug
     other = make_event()

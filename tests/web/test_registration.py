@@ -16,7 +16,7 @@ from conference.models import (
     RegistrationState,
     WaitlistMode,
 )
-from conference.services.registration import cancel
+from conference.services.registration.core import cancel
 
 S = RegistrationState
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conference.models.types import utcnow
-from conference.services.mail import deliver_pending
+from conference.services.messaging.outbox import deliver_pending
 from tests.web.test_registration import form_data
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from conference.extensions import db
 from conference.models import Review, Role
-from conference.services import reviews
+from conference.services.cfp import reviews
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from conference.extensions import db
-from conference.services.agenda import feed_for, star_session
-from conference.services.cfp_organizer import set_speaker_visibility
-from conference.services.photos import store_photo
+from conference.services.cfp.organizer import set_speaker_visibility
+from conference.services.cfp.photos import store_photo
+from conference.services.programme.agenda import feed_for, star_session
 from tests.fixtures.cfp import image_bytes
 from tests.web.test_access import _build_url, _routes, url_values
 from tests.web.test_access import world as world  # noqa: F401 - the shared fixture

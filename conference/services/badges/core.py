@@ -1,6 +1,6 @@
 """Badges: which registrations get one, what they show, settings, and ticket-code reissue.
 
-The PDF itself is made by :mod:`conference.services.badge_pdf` from plain values, so
+The PDF itself is made by :mod:`conference.services.badges.pdf` from plain values, so
 worker processes and the benchmark need no database.
 """
 
@@ -29,14 +29,14 @@ from conference.models import (
 )
 from conference.models.registrations import new_ticket_code
 from conference.services import DomainError
-from conference.services.badge_pdf import (
+from conference.services.badges.pdf import (
     LAYOUTS,
     BadgeData,
     EventData,
     harfbuzz_subset_available,
     render_pdf,
 )
-from conference.services.seats import record_change
+from conference.services.registration.seats import record_change
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from conference.models.registrations import SEAT_HOLDING_STATES
 from conference.models.speakers import REVIEWABLE_STATES
 from conference.models.types import utcnow
 from conference.services import DomainError
-from conference.services.cfp import proposal_link, speaker_link
-from conference.services.mail import enqueue_rendered, release_held
+from conference.services.cfp.links import proposal_link, speaker_link
+from conference.services.messaging.outbox import enqueue_rendered, release_held
 
 #: Placeholders a decision template may use.
 PLACEHOLDERS = ("speaker_name", "title", "event", "link", "session_type", "track")

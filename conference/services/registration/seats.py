@@ -24,8 +24,8 @@ from conference.extensions import db
 from conference.models import Event, Registration, RegistrationChange, RegistrationState, TicketType
 from conference.models.registrations import SEAT_HOLDING_STATES
 from conference.models.types import utcnow
-from conference.services.attendee_input import RegistrationError
-from conference.services.mail import enqueue_mail
+from conference.services.messaging.outbox import enqueue_mail
+from conference.services.registration.attendee_input import RegistrationError
 
 S = RegistrationState
 

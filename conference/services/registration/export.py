@@ -17,8 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from conference.extensions import db
 from conference.models import Answer, Event
-from conference.services.registration_admin import RegistrationFilter
-from conference.services.registration_settings import questions_of
+from conference.services.registration.admin import RegistrationFilter
+from conference.services.registration.settings import questions_of
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

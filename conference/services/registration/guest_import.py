@@ -33,10 +33,14 @@ from conference.models import (
 from conference.models.registrations import SEAT_HOLDING_STATES, new_ticket_code, new_token
 from conference.models.types import utcnow
 from conference.services import DomainError
-from conference.services.attendee_input import AttendeeDetails, InvalidDetails, clean_details
-from conference.services.mail import enqueue_mail
-from conference.services.registration import INACTIVE_STATES
-from conference.services.seats import SUBJECTS, private_link, record_change
+from conference.services.messaging.outbox import enqueue_mail
+from conference.services.registration.attendee_input import (
+    AttendeeDetails,
+    InvalidDetails,
+    clean_details,
+)
+from conference.services.registration.core import INACTIVE_STATES
+from conference.services.registration.seats import SUBJECTS, private_link, record_change
 
 #: Largest file accepted (bytes) and most rows per file.
 MAX_IMPORT_BYTES = 1024 * 1024

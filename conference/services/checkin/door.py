@@ -12,8 +12,8 @@ from conference.extensions import db
 from conference.models import Event, Registration, Session, User
 from conference.models.accounts import may_check_in
 from conference.models.events import event_staff
-from conference.services import checkin_sql
-from conference.services.checkin import ScanPoint
+from conference.services.checkin import sql as checkin_sql
+from conference.services.checkin.core import ScanPoint
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from conference.models import (
     TicketType,
 )
 from conference.models.registrations import SEAT_HOLDING_STATES
-from conference.services.registration_settings import ticket_types_of
+from conference.services.registration.settings import ticket_types_of
 
 # --- The registrations list ------------------------------------------------------------
 

@@ -1,17 +1,14 @@
-"""The call for proposals: settings, submission, editing, withdrawal, co-speakers, profiles."""
+"""The call for proposals: submission, editing, withdrawal, co-speakers, speaker profiles."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
 from conference.extensions import db
 from conference.models import (
-    CfpSessionType,
-    CfpSettings,
     Event,
     Proposal,
     ProposalSpeaker,
@@ -19,39 +16,31 @@ from conference.models import (
     SessionType,
     Speaker,
     SpeakerUnavailability,
-    Track,
 )
-from conference.models.speakers import REVIEWABLE_STATES, cfp_tracks
+from conference.models.speakers import REVIEWABLE_STATES
 from conference.models.types import utcnow
 from conference.security import find_by_secret
-from conference.services import DomainError
-from conference.services.mail import enqueue_mail
-from conference.services.photos import store_photo
+from conference.services.cfp.decisions import ensure_speaker_registration
+from conference.services.cfp.errors import (
+    CfpClosed,
+    CfpError,
+    InvalidChoice,
+    ProposalLocked,
+    UnavailabilityInvalid,
+)
+from conference.services.cfp.links import proposal_link, speaker_link
+from conference.services.cfp.photos import store_photo
+from conference.services.cfp.settings import (
+    MAX_DURATION,
+    MIN_DURATION,
+    cfp_is_open,
+    offered_session_types,
+    offered_tracks,
+)
+from conference.services.messaging.outbox import enqueue_mail
 
-#: Shortest and longest session a proposal may ask for, in minutes.
-MIN_DURATION, MAX_DURATION = 5, 480
 #: Co-speakers per proposal, besides the submitter.
 MAX_CO_SPEAKERS = 5
-
-
-class CfpError(DomainError):
-    code = "cfp_invalid"
-
-
-class CfpClosed(CfpError):
-    code = "cfp_closed"
-
-
-class InvalidChoice(CfpError):
-    code = "invalid_choice"
-
-
-class ProposalLocked(CfpError):
-    code = "proposal_locked"
-
-
-class UnavailabilityInvalid(CfpError):
-    code = "unavailability_invalid"
 
 
 @dataclass
@@ -77,88 +66,6 @@ class SpeakerProfile:
     biography: str = ""
     links: str = ""
     photo: bytes | None = None
-
-
-# --- Settings ------------------------------------------------------------------------------
-
-
-def get_cfp_settings(event: Event) -> CfpSettings | None:
-    """The event's call-for-proposals settings, or None when there is no call."""
-    return db.session.execute(
-        db.select(CfpSettings).filter_by(event_id=event.id)
-    ).scalar_one_or_none()
-
-
-def offered_session_types(event: Event) -> list[CfpSessionType]:
-    """Session types offered in the call, in the enum's order."""
-    rows = db.session.execute(
-        db.select(CfpSessionType).filter_by(event_id=event.id)
-    ).scalars().all()
-    order = list(SessionType)
-    return sorted(rows, key=lambda row: order.index(row.session_type))
-
-
-def offered_tracks(event: Event) -> list[Track]:
-    """Tracks offered in the call."""
-    return list(db.session.execute(
-        db.select(Track).join(cfp_tracks, cfp_tracks.c.track_id == Track.id)
-        .where(cfp_tracks.c.event_id == event.id).order_by(Track.name)
-    ).scalars())
-
-
-def save_cfp_settings(
-    event: Event,
-    *,
-    opens_at: dt.datetime,
-    closes_at: dt.datetime,
-    session_types: dict[SessionType, int],
-    track_ids: list[int],
-    guidelines: str = "",
-    hide_reviews_until_own: bool = True,
-    anonymous_review: bool = False,
-) -> CfpSettings:
-    """Create or update the call; ``session_types`` maps offered types to default minutes."""
-    if opens_at.tzinfo is None or closes_at.tzinfo is None:
-        raise ValueError("naive datetime")
-    if closes_at <= opens_at:
-        raise CfpError(_l("The call must close after it opens."), field="closes_at")
-    if not session_types:
-        raise CfpError(_l("Offer at least one session type."), field="session_types")
-    for minutes in session_types.values():
-        if not MIN_DURATION <= minutes <= MAX_DURATION:
-            raise CfpError(_l("Durations must be between 5 and 480 minutes."),
-                           field="session_types")
-    tracks = db.session.execute(
-        db.select(Track).where(Track.event_id == event.id, Track.id.in_(track_ids))
-    ).scalars().all()
-    if len(tracks) != len(set(track_ids)):
-        raise InvalidChoice(_l("Unknown track."), field="tracks")
-    settings = get_cfp_settings(event) or CfpSettings(event_id=event.id)
-    settings.opens_at = opens_at
-    settings.closes_at = closes_at
-    settings.guidelines = guidelines
-    settings.hide_reviews_until_own = hide_reviews_until_own
-    settings.anonymous_review = anonymous_review
-    db.session.add(settings)
-    existing = {row.session_type: row for row in offered_session_types(event)}
-    for session_type, row in existing.items():
-        if session_type not in session_types:
-            db.session.delete(row)
-    for session_type, minutes in session_types.items():
-        row = existing.get(session_type) or CfpSessionType(
-            event_id=event.id, session_type=session_type)
-        row.default_minutes = minutes
-        db.session.add(row)
-    db.session.execute(cfp_tracks.delete().where(cfp_tracks.c.event_id == event.id))
-    for track in tracks:
-        db.session.execute(cfp_tracks.insert().values(event_id=event.id, track_id=track.id))
-    return settings
-
-
-def cfp_is_open(event: Event, now: dt.datetime | None = None) -> bool:
-    """Proposals may be submitted, edited and withdrawn now."""
-    settings = get_cfp_settings(event)
-    return settings is not None and settings.is_open(now or utcnow())
 
 
 # --- Submission ----------------------------------------------------------------------------
@@ -212,28 +119,6 @@ def _clean_emails(emails: list[str], own: str) -> list[str]:
     if len(result) > MAX_CO_SPEAKERS:
         raise CfpError(_l("At most 5 co-speakers."), field="co_speakers")
     return result
-
-
-def _absolute_url(endpoint: str, **values) -> str:
-    """BASE_URL + the page's path; works outside requests too (CLI, demo, tests)."""
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        with current_app.test_request_context("/"):
-            path = url_for(endpoint, **values)
-    return current_app.config["BASE_URL"] + path
-
-
-def proposal_link(proposal: Proposal) -> str:
-    """The submitter's private link to the proposal."""
-    return _absolute_url("cfp.proposal", slug=proposal.event.slug,
-                         proposal_token=proposal.token)
-
-
-def speaker_link(speaker: Speaker) -> str:
-    """The speaker's private link to their profile."""
-    return _absolute_url("cfp.speaker_page", slug=speaker.event.slug,
-                         speaker_token=speaker.token)
 
 
 def submit_proposal(
@@ -355,8 +240,6 @@ def confirm_co_speaking(
         link.confirmed_at = now or utcnow()
         if proposal.session is not None and speaker not in proposal.session.speakers:
             # The proposal is already in the programme: a late co-speaker joins it.
-            from conference.services.decisions import ensure_speaker_registration
-
             proposal.session.speakers.append(speaker)
             ensure_speaker_registration(speaker, now=link.confirmed_at)
     return link

@@ -1,6 +1,6 @@
 """Building the programme: rooms, tracks and sessions, and telling people about changes.
 
-Saving a session checks conflicts (``conference.services.conflicts``) and refuses with
+Saving a session checks conflicts (``conference.services.programme.conflicts``) and refuses with
 ``UnconfirmedConflicts`` unless the organizer confirmed them. When a published session
 moves, changes room or is cancelled, every attendee who starred it or booked a seat gets an
 email through the outbox, in the caller's transaction.
@@ -29,8 +29,8 @@ from conference.models import (
 )
 from conference.models.types import utcnow
 from conference.services import DomainError
-from conference.services.conflicts import Conflict, find_conflicts
-from conference.services.mail import enqueue_mail
+from conference.services.messaging.outbox import enqueue_mail
+from conference.services.programme.conflicts import Conflict, find_conflicts
 from conference.urls import absolute_url
 
 #: Registrations in these states hear about changes to sessions they follow.

@@ -35,7 +35,8 @@ from conference.models import (
 from conference.models.checkin import WHOLE_EVENT_DAY_KEY, scope_of
 from conference.models.registrations import TICKET_CODE_ALPHABET, TICKET_CODE_LENGTH
 from conference.models.types import utcnow
-from conference.services import DomainError, checkin_sql
+from conference.services import DomainError
+from conference.services.checkin import sql as checkin_sql
 
 #: Verdict codes and the colour the scanner shows.
 VERDICT_LEVELS = {

@@ -24,7 +24,7 @@ from conference.models import (
 from conference.models.speakers import REVIEWABLE_STATES
 from conference.models.types import utcnow
 from conference.services import DomainError
-from conference.services.cfp import get_cfp_settings
+from conference.services.cfp.settings import get_cfp_settings
 
 
 class ReviewError(DomainError):

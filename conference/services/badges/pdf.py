@@ -27,8 +27,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from conference.services.badge_qr import qr_png
-from conference.services.badge_text import (
+from conference.services.badges.qr import qr_png
+from conference.services.badges.text import (
     LINE_HEIGHT,
     MM_TO_PT,
     advances,
@@ -38,7 +38,7 @@ from conference.services.badge_text import (
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "badges"
 STATIC_DIR = PROJECT_ROOT / "static"
 

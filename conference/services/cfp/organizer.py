@@ -6,8 +6,12 @@ import datetime as dt
 
 from conference.models import Proposal, Session, Speaker
 from conference.models.types import utcnow
-from conference.services.cfp import ProposalFields, apply_proposal_fields, check_proposal_fields
-from conference.services.decisions import SESSION_FIELDS_FROM_PROPOSAL
+from conference.services.cfp.decisions import SESSION_FIELDS_FROM_PROPOSAL
+from conference.services.cfp.proposals import (
+    ProposalFields,
+    apply_proposal_fields,
+    check_proposal_fields,
+)
 
 
 def edit_proposal_as_organizer(

@@ -31,8 +31,10 @@ from conference.models import (
 from conference.models.registrations import new_ticket_code, new_token
 from conference.models.types import utcnow
 from conference.security import secrets_equal
-from conference.services import DomainError, seats, waitlist
-from conference.services.attendee_input import (
+from conference.services import DomainError
+from conference.services.programme.workshops import release_bookings
+from conference.services.registration import seats, waitlist
+from conference.services.registration.attendee_input import (
     AttendeeDetails,
     InvalidAnswer,
     InvalidDetails,
@@ -41,8 +43,7 @@ from conference.services.attendee_input import (
     clean_details,
     normalise_email,
 )
-from conference.services.seats import InvalidTransition
-from conference.services.workshops import release_bookings
+from conference.services.registration.seats import InvalidTransition
 
 __all__ = [
     "AlreadyRegistered", "AttendeeDetails", "ConsentRequired", "EditDeadlinePassed",

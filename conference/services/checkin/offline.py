@@ -26,8 +26,8 @@ from conference.models import (
     User,
 )
 from conference.models.types import utcnow
-from conference.services import checkin_sql
-from conference.services.checkin import (
+from conference.services.checkin import sql as checkin_sql
+from conference.services.checkin.core import (
     CheckinError,
     ScanPoint,
     Verdict,

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from conference.extensions import db
 from conference.models import Event, Registration, RegistrationState, TicketType, WaitlistMode
 from conference.models.types import utcnow
-from conference.services.seats import (
+from conference.services.registration.seats import (
     InvalidTransition,
     commit_or_rollback,
     counts_for_event,

@@ -1,0 +1,1 @@
+"""Badges: what they show, their QR codes, fonts and the PDF engine."""

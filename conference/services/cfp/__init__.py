@@ -1,0 +1,1 @@
+"""The call for proposals: submission, speakers, photos, reviews and decisions."""

@@ -1,0 +1,1 @@
+"""Check-in at the door: scans, rules, checkpoints, offline scans and live numbers."""

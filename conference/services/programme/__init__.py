@@ -1,0 +1,1 @@
+"""The programme: rooms, tracks, sessions, conflicts, workshop seats, personal agendas, exports."""

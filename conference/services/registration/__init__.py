@@ -1,0 +1,1 @@
+"""Registration: capacity, waiting list, attendee input, settings, lists, imports, exports."""
