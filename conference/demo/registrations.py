@@ -119,6 +119,9 @@ def _demo_registrations(event: Event, rng: random.Random) -> str:
             privacy_consent_at=created, privacy_policy_version=event.privacy_policy_version,
             consent_public_list=rng.random() < 0.6, consent_news=rng.random() < 0.4,
         )
+        if state is s.WAITLISTED:  # in line in the order they came, as register() numbers them
+            event.waitlist_counter = (event.waitlist_counter or 0) + 1
+            registration.waitlist_seq = event.waitlist_counter
         first_state = {s.CANCELLED: s.CONFIRMED, s.REJECTED: s.PENDING}.get(state, state)
         if kind == "student" and state is s.CONFIRMED:
             first_state = s.PENDING

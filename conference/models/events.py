@@ -72,6 +72,9 @@ class Event(db.Model):
         enum_column(WaitlistMode), default=WaitlistMode.AUTOMATIC
     )
     waitlist_offer_hours: Mapped[int] = mapped_column(default=48)
+    #: The last waiting-list number handed out (``Registration.waitlist_seq``); it is taken
+    #: with an UPDATE under the seat lock, so the numbers follow the order of the commits.
+    waitlist_counter: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Attendees may edit their badge details until this instant.
     edit_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     privacy_policy_version: Mapped[str] = mapped_column(sa.String(40), default="1")

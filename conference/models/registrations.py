@@ -98,6 +98,8 @@ class Registration(db.Model):
             postgresql_where=sa.text("state NOT IN ('cancelled', 'rejected')"),
             sqlite_where=sa.text("state NOT IN ('cancelled', 'rejected')"),
         ),
+        # A waiting-list number is handed out once per event.
+        sa.UniqueConstraint("event_id", "waitlist_seq", name="uq_registration_waitlist_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,8 +127,12 @@ class Registration(db.Model):
         enum_column(PaymentStatus), default=PaymentStatus.UNPAID
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: When the current state began (the waiting list is ordered by it).
+    #: When the current state began.
     state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Place in the event's waiting-list order: a number from ``Event.waitlist_counter``
+    #: taken under the seat lock when the registration joined the waiting list, so the
+    #: list is in the order the sign-ups committed. None if it never waited.
+    waitlist_seq: Mapped[int | None] = mapped_column()
     #: While a waiting-list seat is offered: until when the attendee may take it.
     offer_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     privacy_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -177,6 +177,7 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
             privacy_consent_at=now if privacy_consent else None,
             privacy_policy_version=event.privacy_policy_version if privacy_consent else "",
             consent_public_list=consent_public_list, consent_news=consent_news,
+            waitlist_seq=seats.take_waitlist_number(event) if state is S.WAITLISTED else None,
         )
         db.session.add(registration)
         registration.answers = [Answer(question_id=qid, value=value)

@@ -75,26 +75,69 @@ def remaining_seats(ticket_type: TicketType) -> int | None:
     return None if free is None else max(free, 0)
 
 
-def waitlist_position(registration: Registration) -> int | None:
-    """1-based place on the ticket type's waiting list; None when not waitlisted.
+def competing_types(ticket_type: TicketType) -> list[int]:
+    """Ticket types whose waiting lists compete for a seat freed in ``ticket_type``.
 
-    Counts in the waiting list's order (when the state changed, then id); it lives here
-    rather than in ``waitlist`` because every registration email shows it.
+    With an event-wide capacity that is every ticket type counting against it: one line.
+    """
+    if not counts_for_event(ticket_type):
+        return [ticket_type.id]
+    return list(db.session.execute(
+        sa.select(TicketType.id).where(
+            TicketType.event_id == ticket_type.event_id,
+            sa.or_(TicketType.counts_toward_event_capacity.is_(True),
+                   TicketType.id == ticket_type.id),
+        )
+    ).scalars())
+
+
+def waitlist_order() -> tuple:
+    """The waiting list's order: the number taken when joining it (``waitlist_seq``).
+
+    Rows without a number (written directly, never through ``register``) come last.
+    """
+    return (Registration.waitlist_seq.asc().nulls_last(), Registration.id)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1-based place in the line the registration waits in; None when not waitlisted.
+
+    The line is the waiting list of every ticket type competing for the same seats
+    (``competing_types``), in ``waitlist_order``: the order ``fill_free_seats`` promotes
+    in. It lives here rather than in ``waitlist`` because every registration email shows it.
     """
     if registration.state is not S.WAITLISTED:
         return None
+    seq = registration.waitlist_seq
+    if seq is not None:
+        ahead_clause = Registration.waitlist_seq < seq
+    else:
+        ahead_clause = sa.or_(Registration.waitlist_seq.is_not(None),
+                              Registration.id < registration.id)
     ahead = db.session.scalar(
         sa.select(sa.func.count(Registration.id)).where(
-            Registration.ticket_type_id == registration.ticket_type_id,
+            Registration.ticket_type_id.in_(competing_types(registration.ticket_type)),
             Registration.state == S.WAITLISTED,
-            sa.or_(
-                Registration.state_changed_at < registration.state_changed_at,
-                sa.and_(Registration.state_changed_at == registration.state_changed_at,
-                        Registration.id < registration.id),
-            ),
+            ahead_clause,
         )
     )
     return ahead + 1
+
+
+def take_waitlist_number(event: Event) -> int:
+    """The event's next waiting-list number, for a registration joining the waiting list.
+
+    Call it under the seat lock, in the transaction that writes the registration. The
+    UPDATE holds the event row until that transaction ends, so whoever takes the next
+    number commits later: the numbers follow the commit order, and a position counted
+    from them right away is the true one. A rollback gives the number back.
+    """
+    return db.session.execute(
+        sa.update(Event).where(Event.id == event.id)
+        .values(waitlist_counter=Event.waitlist_counter + 1)
+        .returning(Event.waitlist_counter)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
 
 
 def private_link(registration: Registration) -> str:

@@ -1,9 +1,10 @@
 """The waiting list: who is next in line when a seat frees up, and how the seat reaches them.
 
-A registration that finds no free seat waits in line, in the order it joined (when its
-state changed, then id); ``seats.waitlist_position`` tells its place. When a seat frees up
-(a cancellation, a rejection, a change of ticket type, a raised capacity) the event's
-``waitlist_mode`` decides what the next in line gets:
+A registration that finds no free seat waits in line, in the order it joined: the number
+it took under the seat lock (``seats.take_waitlist_number``), so the order of the commits
+and never the order the requests started in; ``seats.waitlist_position`` tells its place.
+When a seat frees up (a cancellation, a rejection, a change of ticket type, a raised
+capacity) the event's ``waitlist_mode`` decides what the next in line gets:
 
 - AUTOMATIC: promotion at once, to CONFIRMED (PENDING when the ticket type needs approval);
 - OFFER: the seat held for them for ``event.waitlist_offer_hours``; they accept it
@@ -29,34 +30,17 @@ from conference.models.types import utcnow
 from conference.services.registration.seats import (
     InvalidTransition,
     commit_or_rollback,
-    counts_for_event,
+    competing_types,
     lock_seats,
     notify,
     record_change,
     refresh_state,
     remaining_seats,
     set_state,
+    waitlist_order,
 )
 
 S = RegistrationState
-
-
-def _waitlist_order():
-    # The same order that seats.waitlist_position counts in.
-    return (Registration.state_changed_at, Registration.id)
-
-
-def competing_types(ticket_type: TicketType) -> list[int]:
-    """Ticket types whose waiting lists compete for a seat freed in ``ticket_type``."""
-    if not counts_for_event(ticket_type):
-        return [ticket_type.id]
-    return list(db.session.execute(
-        sa.select(TicketType.id).where(
-            TicketType.event_id == ticket_type.event_id,
-            sa.or_(TicketType.counts_toward_event_capacity.is_(True),
-                   TicketType.id == ticket_type.id),
-        )
-    ).scalars())
 
 
 def expire_due_offers(ticket_type_ids: list[int], now: dt.datetime) -> list[Registration]:
@@ -66,7 +50,7 @@ def expire_due_offers(ticket_type_ids: list[int], now: dt.datetime) -> list[Regi
             Registration.ticket_type_id.in_(ticket_type_ids),
             Registration.state == S.WAITLISTED,
             Registration.offer_expires_at <= now,
-        ).order_by(*_waitlist_order())
+        ).order_by(*waitlist_order())
     ).scalars())
     for registration in expired:
         set_state(registration, S.CANCELLED, now, note="offer expired")
@@ -86,7 +70,7 @@ def fill_free_seats(ticket_type: TicketType, now: dt.datetime) -> list[Registrat
             Registration.ticket_type_id.in_(competing_types(ticket_type)),
             Registration.state == S.WAITLISTED,
             Registration.offer_expires_at.is_(None),
-        ).order_by(*_waitlist_order())
+        ).order_by(*waitlist_order())
     ).scalars().all()
     moved = []
     for registration in waiting:
