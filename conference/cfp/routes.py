@@ -34,7 +34,11 @@ from conference.security import get_public_event_or_404, public, token_access
 from conference.services import DomainError
 from conference.services.cfp import proposals as cfp_service
 from conference.services.cfp import settings as cfp_settings
-from conference.services.cfp.decisions import confirm_participation, decline_participation
+from conference.services.cfp.decisions import (
+    confirm_participation,
+    decline_participation,
+    state_for_speaker,
+)
 from conference.services.cfp.photos import MAX_PHOTO_BYTES, photo_path
 
 bp = Blueprint("cfp", __name__)
@@ -187,7 +191,8 @@ def proposal(slug: str, proposal_token: str):
             flash(_("Your proposal was saved."), "success")
             return redirect(url_for("cfp.proposal", slug=slug, proposal_token=proposal_token))
     return render_template("cfp/proposal.html", event=event, proposal=proposal, form=form,
-                           editable=editable), 422 if form.is_submitted() else 200
+                           editable=editable, shown_state=state_for_speaker(proposal)
+                           ), 422 if form.is_submitted() else 200
 
 
 def _proposal_action(slug: str, token: str, action, done: str):
@@ -232,13 +237,14 @@ def _speaker_or_404(slug: str, token: str) -> Speaker:
     return speaker
 
 
-def _speaker_proposals(speaker: Speaker) -> list[tuple[Proposal, object]]:
+def _speaker_proposals(speaker: Speaker) -> list[tuple[Proposal, object, ProposalState]]:
+    """The speaker's proposals (not withdrawn), their link and the state they are shown."""
     from conference.models import ProposalSpeaker
 
     links = db.session.execute(
         db.select(ProposalSpeaker).filter_by(speaker_id=speaker.id).order_by(ProposalSpeaker.id)
     ).scalars().all()
-    return [(link.proposal, link) for link in links
+    return [(link.proposal, link, state_for_speaker(link.proposal)) for link in links
             if link.proposal.state is not ProposalState.WITHDRAWN]
 
 

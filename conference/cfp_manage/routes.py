@@ -202,6 +202,7 @@ def proposals(event: Event):
         "cfp_manage/proposals.html", event=event, rows=rows, filters=filters,
         tracks=tracks_of(event), types=PROPOSABLE_TYPES, states=list(ProposalState),
         held=len(decisions_service.held_decision_emails(event)),
+        held_ids=decisions_service.held_proposal_ids(event),
         settings=cfp_settings.get_cfp_settings(event),
     )
 
@@ -236,12 +237,22 @@ def proposal_edit(event: Event, proposal_id: int):
 
 def _proposal_page(event: Event, proposal: Proposal, form, status: int = 200):
     return render_template("cfp_manage/proposal.html", event=event, proposal=proposal,
+                           held=decisions_service.is_decision_held(proposal),
                            stats=reviews_service.proposal_stats(proposal),
                            criteria=reviews_service.criteria_of(event), form=form), status
 
 
 def _proposal_or_404(event: Event, proposal_id: int) -> Proposal:
     return get_in_event_or_404(Proposal, event, proposal_id)
+
+
+def _selected_proposals(event: Event) -> list[Proposal]:
+    """The event's proposals ticked in the posted form (``proposal_id`` values)."""
+    ids = [int(v) for v in request.form.getlist("proposal_id")
+           if v.isascii() and v.isdigit() and len(v) < 10]
+    return list(db.session.execute(
+        db.select(Proposal).where(Proposal.event_id == event.id, Proposal.id.in_(ids))
+    ).scalars()) if ids else []
 
 
 @bp.route("/decide", methods=["POST"])
@@ -252,10 +263,7 @@ def decide(event: Event):
     except ValueError:
         flash(_("Choose accept or reject."), "error")
         return redirect(url_for("cfp_manage.proposals", slug=event.slug))
-    ids = [int(v) for v in request.form.getlist("proposal_id") if v.isdigit()]
-    chosen = list(db.session.execute(
-        db.select(Proposal).where(Proposal.event_id == event.id, Proposal.id.in_(ids))
-    ).scalars()) if ids else []
+    chosen = _selected_proposals(event)
     if not chosen:
         flash(_("Select at least one proposal."), "error")
         return redirect(request.referrer or url_for("cfp_manage.proposals", slug=event.slug))
@@ -307,6 +315,26 @@ def release(event: Event):
     db.session.commit()
     flash(_("%(n)d emails released: they are being sent.", n=count), "success")
     return redirect(url_for("cfp_manage.outbox", slug=event.slug))
+
+
+@bp.route("/decisions/release", methods=["POST"])
+@event_access("organizer")
+def release_selected(event: Event):
+    """Release the held decisions of the ticked proposals only."""
+    target = request.form.get("next", "")
+    if not is_local_path(target):
+        target = url_for("cfp_manage.proposals", slug=event.slug)
+    chosen = _selected_proposals(event)
+    if not chosen:
+        flash(_("Select at least one proposal."), "error")
+        return redirect(target)
+    count = decisions_service.release_decision_emails(event, chosen)
+    db.session.commit()
+    if count:
+        flash(_("%(n)d emails released: they are being sent.", n=count), "success")
+    else:
+        flash(_("No decision of the selected proposals was held."), "warning")
+    return redirect(target)
 
 
 @bp.route("/speakers", methods=["GET", "POST"])

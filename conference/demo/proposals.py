@@ -123,6 +123,7 @@ def _demo_proposals(event: Event, rng: random.Random) -> str:
         elif kind == "withdrawn":
             cfp.withdraw_proposal(proposal, now=now)
         if kind == "confirmed":
+            decisions.release_decision_emails(event, [proposal])  # told before they confirm
             for link in proposal.speaker_links:
                 link.confirmed_at = link.confirmed_at or now
             decisions.confirm_participation(proposal)

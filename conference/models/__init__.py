@@ -28,6 +28,7 @@ from conference.models.registrations import (
 from conference.models.speakers import (
     CfpSessionType,
     CfpSettings,
+    DecisionEmail,
     DecisionKind,
     DecisionTemplate,
     Proposal,
@@ -45,6 +46,7 @@ __all__ = [
     "AgendaFeed",
     "CfpSessionType",
     "CfpSettings",
+    "DecisionEmail",
     "DecisionKind",
     "DecisionTemplate",
     "Proposal",

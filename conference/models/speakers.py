@@ -196,6 +196,21 @@ class ProposalSpeaker(db.Model):
     speaker: Mapped[Speaker] = relationship()
 
 
+class DecisionEmail(db.Model):
+    """A decision email of a proposal in the outbox.
+
+    While such an email is held, the decision is held: the speaker still sees "under
+    review" and cannot confirm, and releasing it can be chosen per proposal.
+    """
+
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True
+    )
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox_message.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class ReviewCriterion(db.Model):
     """An organizer-defined criterion scored 1 to 5 in every review."""
 

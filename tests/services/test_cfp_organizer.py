@@ -55,6 +55,7 @@ def _fields(proposal, **changes) -> cfp.ProposalFields:
 def _confirmed(event, make_proposal):
     proposal = make_proposal(event, title="Tardigrades in space", abstract="They *survive*.")
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     session = decisions.confirm_participation(proposal)
     db.session.commit()
     return proposal, session

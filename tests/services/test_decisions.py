@@ -96,6 +96,7 @@ def test_confirmation_makes_an_unscheduled_session_with_confirmed_speakers(event
     jonas = proposal.speakers[1]
     confirm_co_speaking(jonas, proposal)
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     session = decisions.confirm_participation(proposal)
     db.session.commit()
     assert proposal.state is ProposalState.CONFIRMED
@@ -109,6 +110,7 @@ def test_only_accepted_proposals_can_be_confirmed(event, make_proposal):
     with pytest.raises(decisions.NotAccepted):
         decisions.confirm_participation(proposal)
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     decisions.decline_participation(proposal)
     assert proposal.state is ProposalState.DECLINED
     with pytest.raises(decisions.NotAccepted):
@@ -118,6 +120,7 @@ def test_only_accepted_proposals_can_be_confirmed(event, make_proposal):
 def test_confirmed_speaker_gets_a_speaker_registration_outside_capacity(event, make_proposal):
     proposal = make_proposal(event)
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     decisions.confirm_participation(proposal)
     db.session.commit()
     registration = db.session.execute(
@@ -134,6 +137,7 @@ def test_attendee_who_becomes_speaker_keeps_one_registration_with_speaker_badge(
     attendee = make_registration(event, email="maria@example.org")
     proposal = make_proposal(event, email="maria@example.org")
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     decisions.confirm_participation(proposal)
     db.session.commit()
     registrations = db.session.execute(
@@ -146,6 +150,7 @@ def test_speaker_with_two_confirmed_proposals_gets_one_registration(event, make_
     for _ in range(2):
         proposal = make_proposal(event, email="twice@example.org")
         decisions.decide([proposal], DecisionKind.ACCEPTED)
+        decisions.release_decision_emails(event, [proposal])
         decisions.confirm_participation(proposal)
         db.session.commit()
     count = db.session.execute(db.select(db.func.count()).select_from(Registration)).scalar_one()
@@ -157,6 +162,7 @@ def test_existing_speaker_ticket_type_is_reused(event, make_proposal, make_ticke
                                    counts_toward_event_capacity=False)
     proposal = make_proposal(event)
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     decisions.confirm_participation(proposal)
     db.session.commit()
     registration = db.session.execute(db.select(Registration)).scalar_one()
@@ -166,6 +172,7 @@ def test_existing_speaker_ticket_type_is_reused(event, make_proposal, make_ticke
 def test_co_speaker_confirming_after_the_session_exists_joins_it(event, make_proposal):
     proposal = make_proposal(event, co_speakers=["late@example.org"])
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     session = decisions.confirm_participation(proposal)
     assert len(session.speakers) == 1
     confirm_co_speaking(proposal.speakers[1], proposal)

@@ -17,6 +17,7 @@ def _confirm_twice_in_parallel(app, make_event, make_cfp, make_proposal) -> list
     make_cfp(event)
     proposal = make_proposal(event)
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     db.session.commit()
     proposal_id = proposal.id
     barrier = threading.Barrier(2)

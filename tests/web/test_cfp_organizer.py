@@ -179,6 +179,7 @@ def test_bad_input_shows_the_form_again_with_its_error_and_saves_nothing(
 def test_the_programme_session_follows_the_new_title(organizer, cfp_event, make_proposal):
     proposal = make_proposal(cfp_event, title="Tardigrades in space")
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(cfp_event, [proposal])
     session = decisions.confirm_participation(proposal)
     session.starts_at = local(cfp_event.starts_on, "10:00")
     session.ends_at = local(cfp_event.starts_on, "10:20")

@@ -165,6 +165,7 @@ def test_editing_after_deadline_saves_nothing(client, event, make_proposal):
 def test_accepted_speaker_confirms_and_appears_on_speakers_page(client, event, make_proposal):
     proposal = make_proposal(event, name="Hannah Müller")
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     db.session.commit()
     speaker_id = proposal.submitter.id
     assert client.get(f"/e/{event.slug}/speakers/{speaker_id}").status_code == 404
@@ -181,6 +182,7 @@ def test_accepted_speaker_confirms_and_appears_on_speakers_page(client, event, m
 def test_decline_through_private_link(client, event, make_proposal):
     proposal = make_proposal(event)
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event, [proposal])
     db.session.commit()
     client.post(f"/e/{event.slug}/cfp/p/{proposal.token}/decline")
     db.session.expire_all()

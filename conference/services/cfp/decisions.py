@@ -14,6 +14,7 @@ from markupsafe import escape
 from conference.extensions import db
 from conference.models import (
     BadgeRole,
+    DecisionEmail,
     DecisionKind,
     DecisionTemplate,
     Event,
@@ -74,6 +75,12 @@ class NotAccepted(DecisionError):
     code = "not_accepted"
 
 
+class DecisionHeld(DecisionError):
+    """The decision's emails are still held: to the speaker it is not made yet."""
+
+    code = "decision_held"
+
+
 def get_template(event: Event, kind: DecisionKind) -> DecisionTemplate:
     """The event's template, or an unsaved one with the default text."""
     template = db.session.execute(
@@ -132,11 +139,13 @@ def _decision_emails(proposal: Proposal, template: DecisionTemplate, kind: str) 
             "track": proposal.track.name if proposal.track else "",
         }
         body = fill_placeholders(template.body, values)
-        enqueue_rendered(
+        message = enqueue_rendered(
             kind=kind, recipient=speaker.email,
             subject=fill_placeholders(template.subject, values).replace("\n", " "),
             body_text=body, body_html=_text_to_html(body), event=proposal.event, hold=True,
         )
+        db.session.flush()
+        db.session.add(DecisionEmail(proposal_id=proposal.id, message_id=message.id))
 
 
 def decide(proposals: list[Proposal], kind: DecisionKind,
@@ -163,6 +172,7 @@ def decide(proposals: list[Proposal], kind: DecisionKind,
 
 
 def held_decision_emails(event: Event) -> list[OutboxMessage]:
+    """The event's decision emails waiting for the organizer, oldest first."""
     return list(db.session.execute(
         db.select(OutboxMessage).where(
             OutboxMessage.event_id == event.id, OutboxMessage.status == OutboxStatus.HELD,
@@ -171,9 +181,57 @@ def held_decision_emails(event: Event) -> list[OutboxMessage]:
     ).scalars())
 
 
-def release_decision_emails(event: Event, now: dt.datetime | None = None) -> int:
-    """Let the held decision emails of the event go out; returns how many."""
-    return release_held(held_decision_emails(event), now=now)
+def held_proposal_ids(event: Event) -> set[int]:
+    """Ids of the event's proposals whose decision is held (an email of it is held)."""
+    return set(db.session.execute(
+        db.select(DecisionEmail.proposal_id)
+        .join(OutboxMessage, OutboxMessage.id == DecisionEmail.message_id)
+        .where(OutboxMessage.event_id == event.id, OutboxMessage.status == OutboxStatus.HELD)
+    ).scalars())
+
+
+def is_decision_held(proposal: Proposal) -> bool:
+    """Whether the proposal's decision is held: made, but not yet told to its speakers.
+
+    Until it is released the speaker sees the proposal as under review and can neither
+    confirm nor decline, and nothing public changes.
+    """
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(DecisionEmail)
+        .join(OutboxMessage, OutboxMessage.id == DecisionEmail.message_id)
+        .where(DecisionEmail.proposal_id == proposal.id,
+               OutboxMessage.status == OutboxStatus.HELD)
+    ) > 0
+
+
+def state_for_speaker(proposal: Proposal) -> ProposalState:
+    """The state the speakers are shown: "under review" while the decision is held."""
+    if proposal.state in (ProposalState.ACCEPTED, ProposalState.REJECTED) and \
+            is_decision_held(proposal):
+        return ProposalState.UNDER_REVIEW
+    return proposal.state
+
+
+def release_decision_emails(event: Event, proposals: list[Proposal] | None = None,
+                            now: dt.datetime | None = None) -> int:
+    """Release held decisions: their emails go out and the speakers may answer.
+
+    ``proposals`` None releases all of the event's held decision emails; otherwise only
+    those of the given proposals (of this event). Returns how many emails were released;
+    the caller commits.
+    """
+    if proposals is None:
+        return release_held(held_decision_emails(event), now=now)
+    ids = [p.id for p in proposals if p.event_id == event.id]
+    if not ids:
+        return 0
+    messages = list(db.session.execute(
+        db.select(OutboxMessage)
+        .join(DecisionEmail, DecisionEmail.message_id == OutboxMessage.id)
+        .where(DecisionEmail.proposal_id.in_(ids), OutboxMessage.status == OutboxStatus.HELD)
+        .order_by(OutboxMessage.id)
+    ).scalars())
+    return release_held(messages, now=now)
 
 
 def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) -> Session:
@@ -185,6 +243,7 @@ def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) ->
     _lock(proposal)
     if proposal.state is not ProposalState.ACCEPTED:
         raise NotAccepted(_l("Only an accepted proposal can be confirmed."))
+    _refuse_if_held(proposal)
     now = now or utcnow()
     speakers = [link.speaker for link in proposal.speaker_links
                 if link.is_submitter or link.confirmed_at is not None]
@@ -216,11 +275,17 @@ def _lock(row) -> None:
     ).scalar_one()
 
 
+def _refuse_if_held(proposal: Proposal) -> None:
+    if is_decision_held(proposal):
+        raise DecisionHeld(_l("This proposal is still under review."))
+
+
 def decline_participation(proposal: Proposal, now: dt.datetime | None = None) -> Proposal:
     """The speaker declines an accepted proposal."""
     _lock(proposal)
     if proposal.state is not ProposalState.ACCEPTED:
         raise NotAccepted(_l("Only an accepted proposal can be declined."))
+    _refuse_if_held(proposal)
     proposal.state = ProposalState.DECLINED
     proposal.updated_at = now or utcnow()
     return proposal

@@ -1,4 +1,4 @@
-"""queue: waiting-list numbers taken under the seat lock (commit order)
+"""queue: waiting-list numbers taken under the seat lock; decision emails of a proposal
 
 Revision ID: 7c1e5a9d2b40
 Revises: 3022ea9669d4
@@ -6,6 +6,8 @@ Create Date: 2026-11-29 13:00:00
 
 Registrations already on a waiting list get numbers in the order the list had until now
 (when their state changed, then id), and each event's counter continues after them.
+Decision emails held before this revision are not linked to their proposal (the link
+cannot be recovered reliably): they are released with "release all" as before.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -26,6 +28,16 @@ def upgrade():
         batch_op.add_column(sa.Column('waitlist_seq', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint('uq_registration_waitlist_seq',
                                           ['event_id', 'waitlist_seq'])
+
+    op.create_table('decision_email',
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['outbox_message.id'], name=op.f('fk_decision_email_message_id_outbox_message'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_decision_email_proposal_id_proposal'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('proposal_id', 'message_id', name=op.f('pk_decision_email'))
+    )
+    with op.batch_alter_table('decision_email', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decision_email_message_id'), ['message_id'], unique=False)
 
     connection = op.get_bind()
     registration = sa.table('registration', sa.column('id', sa.Integer),
@@ -50,6 +62,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('decision_email', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decision_email_message_id'))
+    op.drop_table('decision_email')
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.drop_constraint('uq_registration_waitlist_seq', type_='unique')
         batch_op.drop_column('waitlist_seq')
