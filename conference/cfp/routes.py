@@ -39,9 +39,12 @@ from conference.services.cfp.decisions import (
     decline_participation,
     state_for_speaker,
 )
-from conference.services.cfp.photos import MAX_PHOTO_BYTES, photo_path
+from conference.services.cfp.photos import MAX_PHOTO_BYTES, photo_path, photo_version
 
 bp = Blueprint("cfp", __name__)
+
+#: How long a photo under its versioned URL may be cached (a new photo gets a new URL).
+VERSIONED_PHOTO_MAX_AGE = 365 * 24 * 3600
 
 
 def _cfp_link(event: Event):
@@ -61,10 +64,20 @@ bp.record_once(lambda state: add_link(state.app, "event", _cfp_link))
 bp.record_once(lambda state: add_link(state.app, "event", _speakers_link))
 
 
+def speaker_photo_url(speaker: Speaker) -> str | None:
+    """The public URL of the speaker's photo, with its version; None without a photo."""
+    version = photo_version(speaker.photo_filename or "")
+    if version is None:
+        return None
+    return url_for("cfp.speaker_photo", slug=speaker.event.slug, speaker_id=speaker.id,
+                   v=version)
+
+
 @bp.app_context_processor
 def _labels():
     return {"SESSION_TYPE_LABELS": SESSION_TYPE_LABELS,
-            "PROPOSAL_STATE_LABELS": PROPOSAL_STATE_LABELS}
+            "PROPOSAL_STATE_LABELS": PROPOSAL_STATE_LABELS,
+            "speaker_photo_url": speaker_photo_url}
 
 
 def _submit_limit() -> str:
@@ -355,11 +368,26 @@ def speaker(slug: str, speaker_id: int):
 @bp.route("/e/<slug>/speakers/<int:speaker_id>/photo")
 @public
 def speaker_photo(slug: str, speaker_id: int):
-    speaker = _public_speaker_or_404(slug, speaker_id)
-    path = photo_path(speaker.photo_filename or "")
-    if path is None:
-        abort(404)
-    return _image_response(path, max_age=3600)
+    """A public speaker's photo. Only under its current version (``?v=``, a content hash)
+    may it be cached for good; any other URL is revalidated every time, and a hidden
+    speaker or a removed photo is a 404 that no cache keeps."""
+    event = get_public_event_or_404(slug)
+    speaker = next((s for s in cfp_service.public_speakers(event) if s.id == speaker_id), None)
+    version = photo_version(speaker.photo_filename or "") if speaker is not None else None
+    if version is None:
+        response = Response(_("No photo."), status=404, mimetype="text/plain")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = _image_response(photo_path(speaker.photo_filename), max_age=0)
+    response.set_etag(version)
+    if request.args.get("v") == version:
+        response.cache_control.public = True
+        response.cache_control.max_age = VERSIONED_PHOTO_MAX_AGE
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.public = True
+        response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @bp.route("/e/<slug>/speaker/<speaker_token>/photo")

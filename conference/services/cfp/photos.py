@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import secrets
 import warnings
@@ -86,3 +88,22 @@ def photo_path(name: str) -> Path | None:
         return None
     path = photo_folder() / name
     return path if path.is_file() else None
+
+
+def photo_version(name: str) -> str | None:
+    """A short hash of the stored photo's content; None when there is no such photo.
+
+    It goes into the photo's public URL, so a new photo gets a new URL and the old one
+    is never shown from a cache; a URL with the current version may be cached for good.
+    """
+    path = photo_path(name)
+    if path is None:
+        return None
+    stat = path.stat()
+    return _content_hash(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_hash(path: str, size: int, mtime_ns: int) -> str:
+    # Keyed by size and modification time too, so a file written again is hashed again.
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:20]
