@@ -385,6 +385,19 @@ def test_event_wide_seat_freed_goes_to_the_first_waiting_of_any_counting_type(
     assert cancel(holder) == [student_waiting]
 
 
+def test_ticket_types_sharing_the_event_capacity_wait_in_one_line_in_joining_order(
+        make_event, make_ticket_type, sign_up):
+    event = make_event(capacity=1)
+    standard = make_ticket_type(event, capacity=None)
+    student = make_ticket_type(event, capacity=None)
+    sign_up(event, standard)
+    # The clock the requests started at does not order the line; joining it does.
+    first = sign_up(event, student, now=NOW + dt.timedelta(minutes=5))
+    second = sign_up(event, standard, now=NOW)
+    assert (waitlist_position(first), waitlist_position(second)) == (1, 2)
+    assert first.waitlist_seq < second.waitlist_seq
+
+
 def test_offer_mode_offers_the_seat_for_the_set_hours_and_accepting_confirms(
         make_event, make_ticket_type, sign_up):
     event = make_event(waitlist_mode=WaitlistMode.OFFER, waitlist_offer_hours=24)
