@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
 #: Names of the languages offered in the header switch, in their own language.
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
@@ -81,8 +84,39 @@ def format_number(value) -> str:
     return babel_numbers.format_decimal(value, locale=format_locale())
 
 
+#: A currency code or symbol ending in a letter next to a digit ("PLN250.00", "250.00PLN").
+_LETTER_AGAINST_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
 def format_money(amount, currency: str) -> str:
-    return babel_numbers.format_currency(amount, currency, locale=format_locale())
+    """An amount in the page's language: "250,00 zł" in Polish, "PLN 250.00" in English.
+
+    Babel leaves out CLDR's currency spacing, so a currency code would touch the digits
+    ("PLN250.00"); a no-break space goes between them, as CLDR prescribes.
+    """
+    text = babel_numbers.format_currency(amount, currency, locale=format_locale())
+    return _LETTER_AGAINST_DIGIT.sub("\u00a0", text)
+
+
+def format_price(ticket_type) -> str:
+    """A ticket type's price, or "free" when it costs nothing."""
+    if not ticket_type.price:
+        return gettext("free")
+    return format_money(ticket_type.price, ticket_type.currency)
+
+
+def country_name(code: str | None, language: str | None = None) -> str:
+    """The name of an ISO 3166-1 country code in ``language`` (default: the page's);
+    an unknown code is shown as it is."""
+    if not code:
+        return ""
+    language = language or str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return _territories(language).get(code.upper(), code)
+
+
+@functools.lru_cache(maxsize=8)
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)
 
 
 def init_app(app: Flask, babel: Babel) -> None:
@@ -93,6 +127,8 @@ def init_app(app: Flask, babel: Babel) -> None:
         localdate=format_local_date,
         number=format_number,
         money=format_money,
+        price=format_price,
+        country=country_name,
     )
     app.jinja_env.globals.update(
         format_date_range=format_date_range,

@@ -71,6 +71,7 @@ def _event() -> Event:
         starts_on=starts_on,
         ends_on=starts_on + dt.timedelta(days=1),
         timezone="Europe/Warsaw",
+        language="en",  # the demo's own texts (ticket types, description) are English
         venue_name="ICE Kraków Congress Centre",
         venue_address="ul. Marii Konopnickiej 17, 30-302 Kraków, Poland",
         contact_email="info@lsos.example",

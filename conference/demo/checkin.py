@@ -7,10 +7,16 @@ import random
 
 from conference.extensions import db
 from conference.models import Event, Registration, RegistrationState, Role, User
+from conference.models.types import utcnow
 
 
-def _demo_checkin(event: Event, rng: random.Random) -> str:
-    """An entrance, a second gate, one checkpoint per bookable workshop, a few arrivals."""
+def _demo_checkin(event: Event, rng: random.Random, *, now: dt.datetime | None = None) -> str:
+    """An entrance, a second gate, one checkpoint per bookable workshop, a few arrivals.
+
+    The arrivals are a rehearsal in the last hour and a half before ``now``: a check-in is
+    never dated in the future (the event itself is weeks ahead), so the dashboard's latest
+    check-ins and its arrivals chart show them as they would happen.
+    """
     from conference.services.checkin.checkpoints import add_entrance, ensure_checkpoints
     from conference.services.checkin.core import check_in
 
@@ -22,10 +28,10 @@ def _demo_checkin(event: Event, rng: random.Random) -> str:
         .order_by(Registration.id)
     ).scalars().all()
     arrivals = rng.sample(confirmed, k=min(len(confirmed), 12))
-    first_morning = dt.datetime.combine(event.starts_on, dt.time(8, 30), tzinfo=event.tz)
+    now = now or utcnow()
     gates = [checkpoints[0], gate2]
     for index, registration in enumerate(arrivals):
-        at = first_morning + dt.timedelta(minutes=rng.randint(0, 75))
+        at = now - dt.timedelta(minutes=rng.randint(1, 90), seconds=rng.randint(0, 59))
         check_in(event, gates[index % 2], registration.ticket_code, user=door,
                  nonce=f"demo-checkin-{event.id}-{index:04d}", scanned_at=at, now=at,
                  source="camera")

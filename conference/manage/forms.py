@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from conference.i18n import LANGUAGE_NAMES
 from conference.models import EventStatus, Role
 
 STATUS_LABELS = {
@@ -71,6 +72,13 @@ class EventForm(FlaskForm):
         _l("Status"),
         choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
         default=EventStatus.DRAFT.value,
+    )
+    language = SelectField(
+        _l("Language of the event"),
+        description=_l("Names the system creates for the event (such as the speakers' "
+                       "ticket type and the main entrance) are in this language."),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        default="pl",
     )
     submit = SubmitField(_l("Save"))
 

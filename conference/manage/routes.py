@@ -132,5 +132,6 @@ def _event_fields(form: EventForm) -> dict:
         "description": form.description.data or "",
         "contact_email": form.contact_email.data or "",
         "status": EventStatus(form.status.data),
+        "language": form.language.data,
     }
 

@@ -60,6 +60,10 @@ class Event(db.Model):
     venue_address: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    #: Language of the names the system creates for the event itself (the "Speaker" ticket
+    #: type, the "Main entrance" checkpoint). Polish, the conference's home language, unless
+    #: the organizers choose otherwise.
+    language: Mapped[str] = mapped_column(sa.String(8), default="pl", server_default="pl")
     status: Mapped[EventStatus] = mapped_column(
         enum_column(EventStatus), default=EventStatus.DRAFT
     )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from conference.links import add_link
@@ -19,6 +20,8 @@ from conference.regadmin.forms import (
     STATE_LABELS,
 )
 from conference.security import get_in_event_or_404
+from conference.services.registration.history import CHECK_IN, CHECK_IN_UNDONE
+from conference.services.registration.payment import PAYMENT_STATE_LABELS, payment_state
 
 bp = Blueprint("regadmin", __name__, url_prefix="/manage/<slug>")
 
@@ -29,6 +32,12 @@ SECTIONS = (
     (_l("Questions"), "regadmin.questions"),
     (_l("Registration dashboard"), "regadmin.dashboard"),
 )
+
+#: Names of the history's check-in lines (other actions show their stored code).
+HISTORY_ACTION_LABELS = {
+    CHECK_IN: lazy_pgettext("history", "checked in"),
+    CHECK_IN_UNDONE: lazy_pgettext("history", "check-in undone"),
+}
 
 
 def _section_provider(label, endpoint):
@@ -50,6 +59,8 @@ def _links(state) -> None:
 def _labels():
     return {"STATE_LABELS": STATE_LABELS, "STATE_CLASSES": STATE_CLASSES,
             "PAYMENT_LABELS": PAYMENT_LABELS, "PAYMENT_CLASSES": PAYMENT_CLASSES,
+            "PAYMENT_STATE_LABELS": PAYMENT_STATE_LABELS, "payment_state": payment_state,
+            "HISTORY_ACTION_LABELS": HISTORY_ACTION_LABELS,
             "BADGE_ROLE_LABELS": BADGE_ROLE_LABELS, "KIND_LABELS": KIND_LABELS}
 
 

@@ -31,6 +31,7 @@ from conference.models import (
     WaitlistMode,
 )
 from conference.registration.forms import DetailsForm
+from conference.services.registration.payment import FREE
 from conference.services.registration.settings import CURRENCIES
 
 STATE_LABELS = {
@@ -53,10 +54,12 @@ PAYMENT_LABELS = {
     PaymentStatus.PAID: _l("Paid"),
     PaymentStatus.WAIVED: _l("Waived"),
 }
+#: CSS class of each payment state's label (``payment.PAYMENT_STATES``).
 PAYMENT_CLASSES = {
-    PaymentStatus.UNPAID: "status-warn",
-    PaymentStatus.PAID: "status-ok",
-    PaymentStatus.WAIVED: "",
+    PaymentStatus.UNPAID.value: "status-warn",
+    PaymentStatus.PAID.value: "status-ok",
+    PaymentStatus.WAIVED.value: "",
+    FREE: "",
 }
 BADGE_ROLE_LABELS = {
     BadgeRole.ATTENDEE: _l("Attendee"),

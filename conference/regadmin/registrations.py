@@ -6,7 +6,9 @@ these views only parse forms and translate domain errors into messages.
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,13 +17,12 @@ from wtforms import SelectChoice
 
 from conference.extensions import db
 from conference.models import (
+    CheckIn,
     Event,
     PaymentStatus,
     QuestionKind,
     Registration,
-    RegistrationChange,
     RegistrationState,
-    User,
 )
 from conference.regadmin.blueprint import bp, get_registration, get_ticket_type
 from conference.regadmin.forms import (
@@ -34,11 +35,15 @@ from conference.regadmin.forms import (
 from conference.registration.forms import country_choices, form_with_questions
 from conference.security import event_access
 from conference.services import DomainError
+from conference.services.checkin.core import undo_check_in
 from conference.services.registration import core as registration_service
 from conference.services.registration import seats as seats_service
 from conference.services.registration.admin import (
+    CHECKED_IN_ANY_DAY,
+    CHECKED_IN_NOT_YET,
     SORT_COLUMNS,
     RegistrationFilter,
+    check_ins_of,
     list_registrations,
 )
 from conference.services.registration.attendee_input import active_questions
@@ -49,6 +54,8 @@ from conference.services.registration.guest_import import (
     ImportRejected,
     import_guests,
 )
+from conference.services.registration.history import registration_history
+from conference.services.registration.payment import PAYMENT_STATES
 from conference.services.registration.settings import questions_of, ticket_types_of
 
 PER_PAGE = 50
@@ -83,13 +90,19 @@ def _filter_from_args(event: Event) -> tuple[RegistrationFilter, dict]:
     elif state in {s.value for s in RegistrationState}:
         flt.states = [RegistrationState(state)]
     payment = args.get("paid", "")
-    if payment in {p.value for p in PaymentStatus}:
-        flt.payment = PaymentStatus(payment)
+    if payment in PAYMENT_STATES:
+        flt.payment = payment
+    checked_in = args.get("checked_in", "")
+    if checked_in in (CHECKED_IN_ANY_DAY, CHECKED_IN_NOT_YET):
+        flt.checked_in = checked_in
+    elif checked_in in {day.isoformat() for day in event.days}:
+        flt.checked_in = dt.date.fromisoformat(checked_in)
     if args.get("sort") in SORT_COLUMNS:
         flt.sort = args["sort"]
     flt.descending = args.get("dir", "desc" if flt.sort == "created" else "asc") == "desc"
     kept = {"q": flt.search, "ticket_type": ticket_type if flt.ticket_type_id else "",
             "state": state if flt.states else "", "paid": payment if flt.payment else "",
+            "checked_in": checked_in if flt.checked_in else "",
             "sort": flt.sort, "dir": "desc" if flt.descending else "asc"}
     return flt, {k: v for k, v in kept.items() if v}
 
@@ -103,7 +116,7 @@ def registrations(event: Event):
                               per_page=PER_PAGE)
     return render_template("regadmin/registrations.html", event=event, page=page, args=kept,
                            ticket_types=ticket_types_of(event), states=list(RegistrationState),
-                           payments=list(PaymentStatus))
+                           payments=PAYMENT_STATES)
 
 
 @bp.route("/registrations/export.csv")
@@ -195,14 +208,10 @@ def _show_error(form, error: DomainError) -> None:
 @event_access("organizer")
 def registration(event: Event, registration_id: int):
     reg = get_registration(event, registration_id)
-    changes = db.session.execute(
-        db.select(RegistrationChange, User).outerjoin(User, RegistrationChange.user_id == User.id)
-        .where(RegistrationChange.registration_id == reg.id)
-        .order_by(RegistrationChange.at, RegistrationChange.id)
-    ).all()
     answers = {a.question_id: a.value for a in reg.answers}
     return render_template(
-        "regadmin/registration.html", event=event, reg=reg, changes=changes,
+        "regadmin/registration.html", event=event, reg=reg,
+        history=registration_history(reg), check_ins=check_ins_of([reg.id]).get(reg.id, []),
         questions=[q for q in questions_of(event) if q.active or q.id in answers],
         answers=answers, payments=list(PaymentStatus), confirm=ConfirmForm(),
         waitlist_position=(seats_service.waitlist_position(reg)
@@ -331,6 +340,21 @@ def registration_payment(event: Event, registration_id: int):
         flash(_message(error), "error")
     else:
         flash(_("Payment saved."), "success")
+    return _back(event, reg)
+
+
+@bp.route("/registrations/<int:registration_id>/check-ins/<int:checkin_id>/undo",
+          methods=["POST"])
+@event_access("organizer")
+def registration_undo_check_in(event: Event, registration_id: int, checkin_id: int):
+    reg = get_registration(event, registration_id)
+    entry = db.session.get(CheckIn, checkin_id)
+    if entry is None or entry.registration_id != reg.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        undo_check_in(entry, user=current_user)
+        db.session.commit()
+        flash(_("Check-in undone: %(name)s may enter again.", name=reg.full_name), "success")
     return _back(event, reg)
 
 

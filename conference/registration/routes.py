@@ -109,15 +109,11 @@ def _offered_ticket_types(event: Event, code: str) -> list[TicketType]:
 def _ticket_choices(ticket_types: list[TicketType]):
     from wtforms import SelectChoice
 
-    from conference.i18n import format_money
+    from conference.i18n import format_price
 
     choices = []
     for ticket_type in ticket_types:
-        label = ticket_type.name
-        if ticket_type.price:
-            label += f" ({format_money(ticket_type.price, ticket_type.currency)})"
-        else:
-            label += " (" + _("free") + ")"
+        label = f"{ticket_type.name} ({format_price(ticket_type)})"
         if seats.remaining_seats(ticket_type) == 0:
             label += " " + _("sold out: waiting list")
         choices.append(SelectChoice(str(ticket_type.id), label))

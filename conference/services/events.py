@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import available_timezones
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from conference.extensions import db
@@ -29,6 +30,7 @@ def save_event(
     description: str = "",
     contact_email: str = "",
     status: EventStatus = EventStatus.DRAFT,
+    language: str | None = None,
 ) -> Event:
     """Validate and apply an event's details; adds a new event to the session. Caller commits."""
     slug = slug.strip().lower()
@@ -51,6 +53,10 @@ def save_event(
     event.description = description
     event.contact_email = contact_email.strip().lower()
     event.status = status
+    if language is not None:
+        if language not in current_app.config["LANGUAGES"]:
+            raise EventError(str(_l("Choose one of the offered languages.")), field="language")
+        event.language = language
     if event.id is None:
         db.session.add(event)
     return event

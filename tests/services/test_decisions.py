@@ -60,12 +60,12 @@ def test_held_emails_are_not_sent_until_released(event, make_proposal, smtp_serv
     db.session.commit()
     deliver_pending()
     sent = smtp_server.to(proposal.submitter.email)
-    assert [m["Subject"] for m in sent] == ["We received your proposal"]
+    assert [m["Subject"] for m in sent] == [f"{event.name}: We received your proposal"]
     assert decisions.release_decision_emails(event) == 1
     db.session.commit()
     deliver_pending()
     subjects = [m["Subject"] for m in smtp_server.to(proposal.submitter.email)]
-    assert f"Your proposal: {proposal.title}" in subjects
+    assert f"{event.name}: Your proposal: {proposal.title}" in subjects
 
 
 def test_edited_template_fills_placeholders_and_escapes_html(event, make_proposal):
@@ -74,7 +74,7 @@ def test_edited_template_fills_placeholders_and_escapes_html(event, make_proposa
     proposal = make_proposal(event, name="<b>Eve</b>", title="Tumour <script>x</script>")
     decisions.decide([proposal], DecisionKind.ACCEPTED)
     message = _messages("cfp.accepted")[0]
-    assert message.subject == "Yes: Tumour <script>x</script>"
+    assert message.subject == f"{event.name}: Yes: Tumour <script>x</script>"
     assert "Hi <b>Eve</b>," in message.body_text
     assert "<script>" not in message.body_html and "&lt;b&gt;Eve" in message.body_html
     assert event.name in message.body_text

@@ -49,7 +49,7 @@ def test_a_queued_message_arrives_with_text_and_html_parts(app, smtp_server, mak
     report = deliver_pending(now=NOW)
     assert (report.sent, report.deferred, report.failed) == (1, 0, 0)
     [received] = smtp_server.messages
-    assert received["Subject"] == "Your registration"
+    assert received["Subject"] == "LSOS 2026: Your registration"  # the event named first
     assert received["To"] == "anna@example.org"
     assert received["X-Outbox-Id"] == str(message.id)
     parts = _parts(received)

@@ -183,8 +183,8 @@ def test_objects_of_another_event_give_404(desk, make_event, make_ticket_type,
 
 @pytest.fixture
 def people(desk, make_ticket_type, make_registration):
-    student = make_ticket_type(desk.event, name="Student")
-    regular = make_ticket_type(desk.event, name="Regular")
+    student = make_ticket_type(desk.event, name="Student", price=90)
+    regular = make_ticket_type(desk.event, name="Regular", price=250)
     make_registration(desk.event, regular, first_name="Łukasz", last_name="Żółkiewski",
                       email="lukasz@uj.edu.pl", organization="Jagiellonian University")
     make_registration(desk.event, student, first_name="Siobhan", last_name="O'Brien",

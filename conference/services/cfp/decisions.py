@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from flask import current_app, has_request_context
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
@@ -35,6 +35,7 @@ from conference.models.types import utcnow
 from conference.services import DomainError
 from conference.services.cfp.links import proposal_link, speaker_link
 from conference.services.messaging.outbox import enqueue_rendered, release_held
+from conference.services.registration.payment import status_for_price
 
 #: Placeholders a decision template may use.
 PLACEHOLDERS = ("speaker_name", "title", "event", "link", "session_type", "track")
@@ -292,7 +293,8 @@ def decline_participation(proposal: Proposal, now: dt.datetime | None = None) ->
 
 
 def speaker_ticket_type(event: Event) -> TicketType:
-    """The event's hidden speaker ticket type (made on first use); it uses no public seat."""
+    """The event's hidden speaker ticket type (made on first use, named in the event's
+    language); it uses no public seat."""
     ticket_type = db.session.execute(
         db.select(TicketType).filter_by(
             event_id=event.id, badge_role=BadgeRole.SPEAKER, is_public=False,
@@ -300,8 +302,10 @@ def speaker_ticket_type(event: Event) -> TicketType:
         ).order_by(TicketType.id).limit(1)
     ).scalar_one_or_none()
     if ticket_type is None:
+        with force_locale(event.language):  # a name organizers and attendees read
+            name = pgettext("ticket type", "Speaker")
         ticket_type = TicketType(
-            event_id=event.id, name="Speaker", price=0, capacity=None,
+            event_id=event.id, name=name, price=0, capacity=None,
             is_public=False, badge_role=BadgeRole.SPEAKER, counts_toward_event_capacity=False,
             position=1000,
         )
@@ -336,11 +340,12 @@ def ensure_speaker_registration(speaker: Speaker, now: dt.datetime | None = None
                 at=now, action="badge_role", detail="speaker"))
         return existing
     first, last = _split_name(speaker.name)
+    ticket_type = speaker_ticket_type(speaker.event)
     registration = Registration(
-        event_id=speaker.event_id, ticket_type=speaker_ticket_type(speaker.event),
+        event_id=speaker.event_id, ticket_type=ticket_type,
         state=RegistrationState.CONFIRMED, first_name=first[:100], last_name=last[:100],
         email=speaker.email, organization=speaker.affiliation[:200], locale=speaker.locale,
-        created_at=now, state_changed_at=now,
+        created_at=now, state_changed_at=now, payment_status=status_for_price(ticket_type),
     )
     registration.changes.append(RegistrationChange(at=now, action="registered",
                                                    detail="speaker"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 
 from conference.extensions import db
 from conference.models import Checkpoint, Event, Registration, Session, SessionStatus
@@ -14,12 +15,15 @@ class CheckpointError(DomainError):
 
 
 def ensure_checkpoints(event: Event) -> list[Checkpoint]:
-    """An entrance and one checkpoint per scheduled bookable workshop; flushes. Idempotent."""
+    """An entrance (named in the event's language) and one checkpoint per scheduled bookable
+    workshop; flushes. Idempotent."""
     existing = db.session.execute(
         db.select(Checkpoint).filter_by(event_id=event.id)
     ).scalars().all()
     if not any(c.is_entrance for c in existing):
-        db.session.add(Checkpoint(event_id=event.id, name="Main entrance", position=0))
+        with force_locale(event.language):  # a name door staff and organizers read
+            name = gettext("Main entrance")
+        db.session.add(Checkpoint(event_id=event.id, name=name, position=0))
     have_sessions = {c.session_id for c in existing if c.session_id}
     workshops = db.session.execute(
         db.select(Session).where(

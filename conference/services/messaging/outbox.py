@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_mail import Message
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,16 +47,27 @@ def enqueue_mail(
 ) -> OutboxMessage:
     """Render ``email/<template>.txt`` and ``.html`` and add the message to the session.
 
-    ``subject`` may be a lazy string: it is translated in the recipient's ``locale``.
+    ``subject`` may be a lazy string: it is translated in the recipient's ``locale`` and
+    prefixed with the event's name (``subject_naming_event``).
     ``hold`` keeps the message until an organizer releases it (``release_held``).
     """
     with force_locale(locale):
         context = {"event": event, **context}
         body_text = render_template(f"email/{template}.txt", **context)
         body_html = render_template(f"email/{template}.html", **context)
-        subject_text = str(subject)
+        subject_text = subject_naming_event(str(subject), event)
     return enqueue_rendered(kind=kind, recipient=recipient, subject=subject_text,
                             body_text=body_text, body_html=body_html, event=event, hold=hold)
+
+
+def subject_naming_event(subject: str, event: Event | None) -> str:
+    """``"LifeScience Open Space 2026: Your registration is confirmed"``: the subject
+    after the event's name, in the current language, so that an inbox shows which event
+    writes. Unchanged without an event or when the subject names the event already."""
+    name = " ".join(event.name.split()) if event is not None else ""
+    if not name or name.casefold() in " ".join(subject.split()).casefold():
+        return subject
+    return gettext("%(event)s: %(subject)s", event=name, subject=subject)
 
 
 def enqueue_rendered(
@@ -69,9 +80,10 @@ def enqueue_rendered(
     event: Event | None = None,
     hold: bool = False,
 ) -> OutboxMessage:
-    """Add an already-rendered message (e.g. from an editable template) to the session."""
+    """Add an already-rendered message (e.g. from an editable template) to the session;
+    the subject names the event (``subject_naming_event``)."""
     # A line break in a header would let text from the data add headers: flatten it.
-    subject = " ".join(subject.split())
+    subject = " ".join(subject_naming_event(subject, event).split())
     message = OutboxMessage(
         event_id=event.id if event is not None else None,
         kind=kind,

@@ -17,13 +17,14 @@ from sqlalchemy.orm import joinedload
 
 from conference.extensions import db
 from conference.models import (
+    CheckIn,
     Event,
-    PaymentStatus,
     Registration,
     RegistrationState,
     TicketType,
 )
 from conference.models.registrations import SEAT_HOLDING_STATES
+from conference.services.registration.payment import payment_state_condition
 from conference.services.registration.settings import ticket_types_of
 
 # --- The registrations list ------------------------------------------------------------
@@ -41,6 +42,11 @@ SORT_COLUMNS = {
 }
 
 
+#: ``RegistrationFilter.checked_in`` values besides an event day (``2026-05-12``).
+CHECKED_IN_ANY_DAY = "any"
+CHECKED_IN_NOT_YET = "none"
+
+
 @dataclass
 class RegistrationFilter:
     """What the organizer searched for and how the list is sorted."""
@@ -48,7 +54,10 @@ class RegistrationFilter:
     search: str = ""
     ticket_type_id: int | None = None
     states: list[RegistrationState] = field(default_factory=list)
-    payment: PaymentStatus | None = None
+    #: A payment state (``payment.PAYMENT_STATES``): ``free`` or a recorded status.
+    payment: str | None = None
+    #: Who has come: ``any`` (checked in on any day), ``none`` (not yet), or an event day.
+    checked_in: str | dt.date | None = None
     sort: str = "created"
     descending: bool = True
 
@@ -67,8 +76,21 @@ class RegistrationFilter:
         if self.states:
             conditions.append(Registration.state.in_(self.states))
         if self.payment is not None:
-            conditions.append(Registration.payment_status == self.payment)
+            conditions.append(payment_state_condition(self.payment))
+        if self.checked_in is not None:
+            conditions.append(self._checked_in_condition(event))
         return conditions
+
+    def _checked_in_condition(self, event: Event) -> sa.ColumnElement[bool]:
+        entries = sa.exists().where(CheckIn.registration_id == Registration.id)
+        if self.checked_in == CHECKED_IN_NOT_YET:
+            return ~entries
+        if isinstance(self.checked_in, dt.date):
+            start = dt.datetime.combine(self.checked_in, dt.time.min, tzinfo=event.tz)
+            end = dt.datetime.combine(self.checked_in + dt.timedelta(days=1), dt.time.min,
+                                      tzinfo=event.tz)
+            entries = entries.where(CheckIn.checked_in_at >= start, CheckIn.checked_in_at < end)
+        return entries
 
     def select(self, event: Event) -> sa.Select:
         """Registrations matching the filter, in the chosen order (ties broken by id)."""
@@ -88,6 +110,8 @@ class Page:
     total: int
     page: int
     per_page: int
+    #: The check-in entries of the page's registrations, by registration id, oldest first.
+    check_ins: dict[int, list[CheckIn]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -96,7 +120,8 @@ class Page:
 
 def list_registrations(event: Event, flt: RegistrationFilter, *, page: int = 1,
                        per_page: int = 50) -> Page:
-    """One page of the filtered list: a COUNT and a LIMIT/OFFSET query, nothing more."""
+    """One page of the filtered list: a COUNT, a LIMIT/OFFSET query and one query for the
+    page's check-in entries, however long the page."""
     total = db.session.execute(
         db.select(sa.func.count(Registration.id)).where(*flt.where(event))
     ).scalar_one()
@@ -106,7 +131,24 @@ def list_registrations(event: Event, flt: RegistrationFilter, *, page: int = 1,
         flt.select(event).options(joinedload(Registration.ticket_type))
         .limit(per_page).offset((page - 1) * per_page)
     ).scalars().all()
-    return Page(items=list(items), total=total, page=page, per_page=per_page)
+    return Page(items=list(items), total=total, page=page, per_page=per_page,
+                check_ins=check_ins_of([r.id for r in items]))
+
+
+def check_ins_of(registration_ids: list[int]) -> dict[int, list[CheckIn]]:
+    """The check-in entries (with their checkpoints and staff) of these registrations, by
+    registration id, oldest first: one query."""
+    found: dict[int, list[CheckIn]] = {}
+    if not registration_ids:
+        return found
+    entries = db.session.execute(
+        db.select(CheckIn).where(CheckIn.registration_id.in_(registration_ids))
+        .options(joinedload(CheckIn.checkpoint), joinedload(CheckIn.user))
+        .order_by(CheckIn.checked_in_at, CheckIn.id)
+    ).scalars()
+    for entry in entries:
+        found.setdefault(entry.registration_id, []).append(entry)
+    return found
 
 
 # --- Dashboard -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ field has a length limit that matches its column.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -117,6 +118,31 @@ def country_codes() -> dict[str, str]:
     """ISO 3166-1 alpha-2 codes (and XK, Kosovo) with their English names."""
     return {code: name for code, name in Locale("en").territories.items()
             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+
+
+#: Languages whose country names imports understand besides the codes.
+COUNTRY_NAME_LANGUAGES = ("en", "pl")
+
+
+def country_from_text(text: str) -> str:
+    """The code of a country given as a code ("pl") or a name in English or Polish
+    ("Poland", "polska", "Niemcy"), ignoring case; other text is returned trimmed (and
+    refused by ``clean_details``)."""
+    text = " ".join((text or "").split())
+    if text.upper() in country_codes():
+        return text.upper()
+    return _codes_by_name().get(text.casefold(), text)
+
+
+@functools.cache
+def _codes_by_name() -> dict[str, str]:
+    codes = country_codes()
+    found: dict[str, str] = {}
+    for language in COUNTRY_NAME_LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if code in codes:
+                found.setdefault(name.casefold(), code)
+    return found
 
 
 def clean_details(details: AttendeeDetails) -> AttendeeDetails:

@@ -43,6 +43,7 @@ from conference.services.registration.attendee_input import (
     clean_details,
     normalise_email,
 )
+from conference.services.registration.payment import status_for_price
 from conference.services.registration.seats import InvalidTransition
 
 __all__ = [
@@ -173,7 +174,7 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
             country=clean.country, phone=clean.phone, locale=clean.locale,
             token=new_token(), ticket_code=new_ticket_code(),
             created_at=now, state_changed_at=now,
-            payment_status=PaymentStatus.WAIVED if not ticket_type.price else PaymentStatus.UNPAID,
+            payment_status=status_for_price(ticket_type),
             privacy_consent_at=now if privacy_consent else None,
             privacy_policy_version=event.privacy_policy_version if privacy_consent else "",
             consent_public_list=consent_public_list, consent_news=consent_news,
@@ -279,6 +280,8 @@ def change_ticket_type(registration: Registration, ticket_type: TicketType, *, b
         if registration.holds_seat:
             _check_room_for_move(registration, ticket_type)
         registration.ticket_type = ticket_type
+        if not ticket_type.price and registration.payment_status is PaymentStatus.UNPAID:
+            registration.payment_status = PaymentStatus.WAIVED  # nothing is owed any more
         seats.record_change(registration, "ticket_type", f"{old_type.name} → {ticket_type.name}",
                             by_user=by_user, now=now)
         db.session.flush()

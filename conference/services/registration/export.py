@@ -12,12 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from conference.extensions import db
+from conference.i18n import country_name
 from conference.models import Answer, Event
-from conference.services.registration.admin import RegistrationFilter
+from conference.services.registration.admin import RegistrationFilter, check_ins_of
+from conference.services.registration.payment import PAYMENT_STATE_LABELS, payment_state
 from conference.services.registration.settings import questions_of
 
 #: First characters that make a spreadsheet treat a cell as a formula.
@@ -26,8 +29,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 BASE_COLUMNS = (
     _l("ID"), _l("First name"), _l("Last name"), _l("Email"), _l("Organization"),
     _l("Job title"), _l("Country"), _l("Phone"), _l("Ticket type"), _l("State"),
-    _l("Payment"), _l("Registered at"), _l("Privacy consent at"),
-    _l("Privacy policy version"), _l("Public participant list"), _l("News"),
+    _l("Payment"), lazy_pgettext("column", "Checked in"), _l("Registered at"),
+    _l("Privacy consent at"), _l("Privacy policy version"), _l("Public participant list"),
+    _l("News"),
 )
 
 
@@ -47,10 +51,13 @@ def export_rows(event: Event, flt: RegistrationFilter, *,
                 batch: int = 500) -> Iterator[list]:
     """The header row, then one row per registration of the filtered list (neutralised).
 
-    Answers are loaded per batch of registrations, so memory stays flat for large events.
+    Countries and payment states are named in the current language; "Checked in" lists the
+    entries' times (event timezone). Answers and entries are loaded per batch of
+    registrations, so memory stays flat for large events.
     """
     questions = questions_of(event)
     yes, no = str(_l("yes")), str(_l("no"))
+    payment_labels = {state: str(label) for state, label in PAYMENT_STATE_LABELS.items()}
     yield [neutralise(str(c)) for c in BASE_COLUMNS] + [neutralise(q.label) for q in questions]
     registrations = db.session.execute(flt.select(event)).scalars()
     for chunk in registrations.partitions(batch):
@@ -60,11 +67,13 @@ def export_rows(event: Event, flt: RegistrationFilter, *,
             db.select(Answer).where(Answer.registration_id.in_(ids))
         ).scalars():
             answers[answer.registration_id][answer.question_id] = answer.value
+        check_ins = check_ins_of(ids)
         for r in chunk:
             row = [
                 r.id, r.first_name, r.last_name, r.email, r.organization, r.job_title,
-                r.country, r.phone, r.ticket_type.name, r.state.value,
-                r.payment_status.value,
+                country_name(r.country), r.phone, r.ticket_type.name, r.state.value,
+                payment_labels[payment_state(r)],
+                "; ".join(_local(entry.checked_in_at, event) for entry in check_ins.get(r.id, [])),
                 _local(r.created_at, event), _local(r.privacy_consent_at, event),
                 r.privacy_policy_version, yes if r.consent_public_list else no,
                 yes if r.consent_news else no,

@@ -24,7 +24,6 @@ from flask_babel import lazy_gettext as _l
 from conference.extensions import db
 from conference.models import (
     Event,
-    PaymentStatus,
     Registration,
     RegistrationState,
     TicketType,
@@ -38,8 +37,10 @@ from conference.services.registration.attendee_input import (
     AttendeeDetails,
     InvalidDetails,
     clean_details,
+    country_from_text,
 )
 from conference.services.registration.core import INACTIVE_STATES
+from conference.services.registration.payment import status_for_price
 from conference.services.registration.seats import SUBJECTS, private_link, record_change
 
 #: Largest file accepted (bytes) and most rows per file.
@@ -175,7 +176,7 @@ def validate_guest(values: dict[str, str], ticket_types: dict[str, TicketType]
         details = clean_details(AttendeeDetails(
             first_name=values["first_name"], last_name=values["last_name"],
             email=values["email"], organization=values["organization"],
-            job_title=values["job_title"], country=values["country"]))
+            job_title=values["job_title"], country=country_from_text(values["country"])))
     except InvalidDetails as error:
         field = error.details.get("field", "")
         raise InvalidDetails(str(_l("%(field)s: %(value)s is not valid (%(reason)s).",
@@ -272,8 +273,7 @@ def _import_rows(event, rows, *, by_user, ignore_capacity, notify, now) -> Impor
             organization=d.organization, job_title=d.job_title, country=d.country,
             locale=d.locale, token=new_token(), ticket_code=new_ticket_code(),
             created_at=now, state_changed_at=now,
-            payment_status=(PaymentStatus.WAIVED if not row.ticket_type.price
-                            else PaymentStatus.UNPAID),
+            payment_status=status_for_price(row.ticket_type),
         )
         db.session.add(registration)
         record_change(registration, "registered",
