@@ -167,7 +167,7 @@ def test_a_registration_made_in_polish_gets_its_confirmation_email_in_polish(
     [registration] = db.session.execute(db.select(Registration)).scalars()
     [message] = db.session.execute(db.select(OutboxMessage)).scalars()
     assert registration.locale == "pl"
-    assert message.subject == "Rejestracja potwierdzona"
+    assert message.subject == f"{event.name}: Rejestracja potwierdzona"
     assert "Rejestracja została potwierdzona." in message.body_text
     assert "Rejestracja została potwierdzona." in message.body_html
     assert '<html lang="pl">' in message.body_html
