@@ -1,20 +1,22 @@
-"""Staff login, logout and password change."""
+"""Staff login, logout, the account's login sessions, password change and the set-password
+link of an invitation."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from conference.auth.forms import ChangePasswordForm, LoginForm
 from conference.extensions import db, limiter
-from conference.security import is_local_path, login_required, public
+from conference.security import is_local_path, log_in, log_out, login_required, public
 from conference.services.accounts import (
     AccountError,
     InvalidCredentials,
     authenticate,
     change_password,
 )
+from conference.services.sessions import end_all_sessions, live_sessions_of, secret_hash_of
 
 bp = Blueprint("auth", __name__)
 
@@ -49,8 +51,7 @@ def login():
             db.session.rollback()
             form.password.errors.append(_("Wrong email or password."))
         else:
-            db.session.commit()
-            login_user(user)
+            log_in(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -58,7 +59,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    logout_user()
+    log_out()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.home"))
 
@@ -75,9 +76,28 @@ def password():
         except AccountError as error:
             form.new_password.errors.append(error.message)
         else:
-            db.session.commit()
-            # Other sessions end with the old password; this one continues.
-            login_user(current_user._get_current_object())
+            # Every login of the account ended with the old password (a stolen cookie too);
+            # this browser continues with a new one.
+            log_in(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("manage.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/sessions")
+@login_required
+def sessions():
+    """Where this account is logged in, with "log out everywhere"."""
+    return render_template("auth/sessions.html", logins=live_sessions_of(current_user),
+                           current_login_hash=secret_hash_of(current_user.login_cookie))
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+@login_required
+def end_sessions():
+    """Log out everywhere: every login of this account ends, this one too."""
+    end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("auth.login"))

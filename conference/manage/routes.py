@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -13,6 +13,7 @@ from conference.models import Event, EventStatus, Role, User
 from conference.security import event_access, login_required, role_required, superuser_required
 from conference.services.accounts import AccountError, create_account
 from conference.services.events import EventError, save_event
+from conference.services.sessions import end_all_sessions
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -118,6 +119,18 @@ def users():
             return redirect(url_for("manage.users"))
     accounts = db.session.execute(db.select(User).order_by(User.email)).scalars().all()
     return render_template("manage/users.html", form=form, accounts=accounts)
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@superuser_required
+def end_user_sessions(user_id: int):
+    """Log an account out everywhere (a lost phone, a stolen cookie)."""
+    user = db.session.get(User, user_id) or abort(404)
+    count = end_all_sessions(user)
+    db.session.commit()
+    flash(_("%(email)s is logged out everywhere (%(n)d logins ended).", email=user.email,
+            n=count), "success")
+    return redirect(url_for("manage.users"))
 
 
 def _event_fields(form: EventForm) -> dict:

@@ -129,6 +129,7 @@ def url_values(world) -> dict[str, object]:
         "checkpoint_id": world["checkpoint"].id,
         "checkin_id": world["conflict"].winner_checkin_id,
         "conflict_id": world["conflict"].id,
+        "user_id": world["users"]["door"].id,
     }
 
 
