@@ -3,13 +3,29 @@ link of an invitation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from conference.auth.forms import ChangePasswordForm, LoginForm
+from conference.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from conference.extensions import db, limiter
-from conference.security import is_local_path, log_in, log_out, login_required, public
+from conference.security import (
+    is_local_path,
+    log_in,
+    log_out,
+    login_required,
+    public,
+    token_access,
+)
 from conference.services.accounts import (
     AccountError,
     InvalidCredentials,
@@ -17,6 +33,11 @@ from conference.services.accounts import (
     change_password,
 )
 from conference.services.sessions import end_all_sessions, live_sessions_of, secret_hash_of
+from conference.services.staff import (
+    PasswordLinkInvalid,
+    find_password_link,
+    set_password_by_link,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -101,3 +122,28 @@ def end_sessions():
     logout_user()
     flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/welcome/<link_token>", methods=["GET", "POST"])
+@token_access
+def welcome(link_token: str):
+    """An invited staff member chooses a password through the link in their invitation
+    (single use, expiring), and is logged in."""
+    link = find_password_link(link_token)
+    if link is None:
+        abort(404)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = set_password_by_link(link_token, form.new_password.data)
+        except PasswordLinkInvalid as error:
+            db.session.rollback()
+            form.new_password.errors.append(error.message)
+        except AccountError as error:
+            db.session.rollback()
+            form.new_password.errors.append(error.message)
+        else:
+            log_in(user)  # commits the password and the used link with the new login
+            flash(_("Your password is set. Welcome!"), "success")
+            return redirect(url_for("manage.index"))
+    return render_template("auth/welcome.html", form=form, email=link.user.email)
