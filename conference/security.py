@@ -104,9 +104,10 @@ def _unauthorized():
 def is_private_request() -> bool:
     """A page for someone in particular: its view needs a secret in the URL or a login,
     or someone is logged in (public pages show drafts and more to staff)."""
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    level = getattr(view, "access", None)
-    return (level is not None and level != "public") or "_user_id" in session
+    if request.endpoint in (None, "static"):
+        return False
+    level = getattr(current_app.view_functions.get(request.endpoint), "access", None)
+    return level != "public" or "_user_id" in session
 
 
 def _security_headers(response):

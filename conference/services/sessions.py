@@ -20,6 +20,7 @@ from flask import current_app
 from conference.extensions import db
 from conference.models import LoginSession, User
 from conference.models.types import utcnow
+from conference.urls import MAX_DATABASE_ID
 
 #: Bytes of randomness in a session secret (256 bits).
 SECRET_BYTES = 32
@@ -54,8 +55,8 @@ def parse_cookie_value(value: object) -> tuple[int, str] | None:
     if not isinstance(value, str):
         return None
     user_id, _, secret = value.partition(":")
-    if not user_id.isdigit() or len(user_id) > 10 or not secret \
-            or len(secret) > SECRET_MAX_LENGTH:
+    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 10 or not secret \
+            or len(secret) > SECRET_MAX_LENGTH or int(user_id) > MAX_DATABASE_ID:
         return None
     return int(user_id), secret
 
