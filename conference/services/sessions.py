@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import contains_eager
 
 from conference.extensions import db
 from conference.models import LoginSession, User
@@ -95,6 +96,7 @@ def live_session(cookie_value: object, *, now: dt.datetime | None = None,
     now = now or utcnow()
     login = db.session.execute(
         db.select(LoginSession).join(LoginSession.user)
+        .options(contains_eager(LoginSession.user))  # the account in the same query
         .where(LoginSession.secret_hash == hash_secret(secret),
                LoginSession.user_id == user_id, User.active.is_(True))
     ).scalar_one_or_none()

@@ -16,6 +16,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from conference.extensions import db
 from conference.models import Event, PasswordLink, Role, User
@@ -92,8 +93,13 @@ def invite_staff(event: Event, *, email: str, role: Role, invited_by: User,
         user = User(email=email, name="", role=role, active=True)
         # Nobody knows this password: the account logs in after using its link.
         user.set_password(secrets.token_urlsafe(SECRET_BYTES))
-        db.session.add(user)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+                db.session.flush()
+        except IntegrityError as error:  # the same address invited at the same moment
+            raise StaffError(str(_l("Someone invited this address at the same moment. "
+                                    "Please try again.")), field="email") from error
         _send_invitation(event, user, invited_by, locale, now)
     elif user.is_superuser or not user.active or user.role is not role:
         raise RoleConflict(str(_l(
