@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from conference.extensions import db
 from conference.models import LoginSession, User
 from conference.models.types import utcnow
 from conference.urls import MAX_DATABASE_ID
+
+log = logging.getLogger(__name__)
 
 #: Bytes of randomness in a session secret (256 bits).
 SECRET_BYTES = 32
@@ -112,16 +115,26 @@ def touch(session_id: int, last_seen_at: dt.datetime, *, now: dt.datetime) -> No
 
     Written through its own short transaction: most requests (pages that only read, the
     scan API in autocommit) never commit the request's session, and a failed request
-    still counts as activity."""
+    still counts as activity. Best effort: a row locked by another transaction (its login
+    being ended right now) is skipped on PostgreSQL instead of waited for, and a busy
+    SQLite file skips the write."""
     if now - last_seen_at < TOUCH_INTERVAL:
         return
     table = LoginSession.__table__
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(table)
-            .where(table.c.id == session_id, table.c.last_seen_at < now)
-            .values(last_seen_at=now)
-        )
+    unlocked = (
+        sa.select(table.c.id)
+        .where(table.c.id == session_id, table.c.last_seen_at < now)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(table).where(table.c.id.in_(unlocked)).values(last_seen_at=now))
+    except sa.exc.OperationalError as error:
+        if db.engine.dialect.name != "sqlite":
+            raise
+        log.warning("login %s: last-seen time not written (%s)", session_id, error)
 
 
 def end_session(cookie_value: object, *, now: dt.datetime | None = None) -> None:

@@ -4,8 +4,10 @@ commands that must end them (new password, deactivation)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+import sqlalchemy as sa
 
 from conference.extensions import db
 from conference.models import LoginSession, Role
@@ -117,3 +119,27 @@ def test_cli_set_password_and_deactivate_end_the_accounts_logins(app, door):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert live_session(cookie) is None
+
+
+@pytest.mark.postgres_only
+def test_refreshing_last_seen_never_waits_for_a_login_locked_elsewhere(app, door):
+    """A request whose login row is locked (being ended by another transaction, or by
+    its own request) skips the refresh instead of waiting, so it can never hang."""
+    cookie = _start(door)
+    done = threading.Event()
+
+    def request_in_another_thread():
+        with app.app_context():
+            live_session(cookie, now=T0 + dt.timedelta(minutes=5), limits=LIMITS)
+            db.session.remove()
+        done.set()
+
+    with db.engine.connect() as other:
+        transaction = other.begin()
+        other.execute(sa.text("SELECT id FROM login_session FOR UPDATE"))
+        thread = threading.Thread(target=request_in_another_thread, daemon=True)
+        thread.start()
+        finished = done.wait(10)
+        transaction.rollback()
+    thread.join(10)
+    assert finished
