@@ -105,9 +105,9 @@ def invite_staff(event: Event, *, email: str, role: Role, invited_by: User,
         raise RoleConflict(str(_l(
             "This address cannot be given this role here. A superuser can change the "
             "account.")), field="email")
-    elif user.last_login_at is None and _has_password_link(user):
+    elif user.last_login_at is None and _has_unused_password_link(user):
         _send_invitation(event, user, invited_by, locale, now)  # invited, never came
-    else:
+    elif user not in event.staff:
         enqueue_mail(kind="staff_added", recipient=user.email,
                      subject=_l("You are now on the staff of %(event)s", event=event.name),
                      template="staff_added", event=event, locale=locale,
@@ -127,9 +127,10 @@ def remove_staff(event: Event, user: User, *, removed_by: User) -> None:
         event.staff.remove(user)
 
 
-def _has_password_link(user: User) -> bool:
+def _has_unused_password_link(user: User) -> bool:
     return db.session.execute(
-        db.select(PasswordLink.id).filter_by(user_id=user.id)).first() is not None
+        db.select(PasswordLink.id).filter_by(user_id=user.id, used_at=None)
+    ).first() is not None
 
 
 def _send_invitation(event: Event, user: User, invited_by: User, locale: str,

@@ -226,3 +226,34 @@ def test_a_link_sets_the_password_once(app, make_user):
     db.session.rollback()
     assert db.session.get(User, user.id).check_password("first-password-2026")
     assert not db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_inviting_someone_already_on_the_staff_sends_nothing(b_client, two_events,
+                                                            smtp_server):
+    two_events["b"].staff.append(two_events["loose"])
+    db.session.commit()
+    response = b_client.post("/manage/event-b/staff",
+                             data={"email": "no-event@example.org", "role": "door"})
+    assert response.status_code == 302
+    assert db.session.execute(db.select(OutboxMessage)).first() is None
+
+
+def test_after_accepting_an_invitation_another_event_sends_a_notice_not_a_link(
+        app, make_event, b_client, two_events, login, smtp_server):
+    b_client.post("/manage/event-b/staff", data={"email": "joiner@example.org",
+                                                  "role": "door"})
+    deliver_pending()
+    text = smtp_server.to("joiner@example.org")[0].get_body(
+        preferencelist=("plain",)).get_content()
+    link = re.search(r"http://localhost(/account/welcome/\S+)", text).group(1)
+    app.test_client().post(link, data={"new_password": "joiner-password-1",
+                                       "confirm_password": "joiner-password-1"})
+    event_c = make_event(slug="event-c")
+    two_events["organizer_b"].events.append(event_c)
+    db.session.commit()
+    b_client.post("/manage/event-c/staff", data={"email": "joiner@example.org",
+                                                  "role": "door"})
+    deliver_pending()
+    second = smtp_server.to("joiner@example.org")[1].get_body(
+        preferencelist=("plain",)).get_content()
+    assert "/account/welcome/" not in second and "/login" in second
