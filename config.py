@@ -98,6 +98,13 @@ def load_config() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
+        #: A login ends after this long without a request (door staff: a long lunch break
+        #: keeps it; a phone left behind stops working by the afternoon).
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 240),
+        #: ... and at the latest this long after logging in (an event day; log in each day).
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 16),
+        #: How long the set-password link of a staff invitation works.
+        "STAFF_INVITATION_HOURS": _int("STAFF_INVITATION_HOURS", 72),
         #: werkzeug hash method for staff passwords (tests use a cheaper one).
         "PASSWORD_HASH_METHOD": "scrypt",
         #: Trust X-Forwarded-* from this many proxies (gunicorn behind nginx: 1).

@@ -104,7 +104,9 @@ def _set_active(email: str, active: bool) -> None:
         db.select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"no account {email}")
-    user.active = active
+    from conference.services.accounts import set_account_active
+
+    set_account_active(user, active)
     db.session.commit()
 
 

@@ -11,13 +11,18 @@ import hmac
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, jsonify, redirect, request, session, url_for
+from flask import Flask, abort, current_app, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
 
 from conference.extensions import db, login_manager
 from conference.models import Event, Role, User
-from conference.models.accounts import session_marker_of
+from conference.services.sessions import (
+    end_session,
+    live_session,
+    parse_cookie_value,
+    start_session,
+)
 
 #: Longest private-link secret stored (the ``token`` columns).
 SECRET_MAX_LENGTH = 64
@@ -54,13 +59,30 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> User | None:
-    """The user of a session, unless deactivated or their password changed since."""
-    user_id, _, marker = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not account_matches_session(marker, user.password_hash, user.active):
+def _load_user(cookie_value: str) -> User | None:
+    """The account of a live login session (``services.sessions``): not ended by logout,
+    a new password or deactivation, not idle too long, not too old."""
+    login = live_session(cookie_value)
+    if login is None:
         return None
+    user = login.user
+    user.login_cookie = cookie_value
     return user
+
+
+def log_in(user: User) -> None:
+    """Start a login session of ``user`` in this browser (commits it)."""
+    user.login_cookie = start_session(user, user_agent=request.user_agent.string)
+    db.session.commit()
+    login_user(user)
+
+
+def log_out() -> None:
+    """End this browser's login session on the server, then forget it in the cookie: a
+    copy of the cookie taken before is useless afterwards."""
+    end_session(session.get("_user_id"))
+    db.session.commit()
+    logout_user()
 
 
 def wants_json() -> bool:
@@ -79,7 +101,19 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def is_private_request() -> bool:
+    """A page for someone in particular: its view needs a secret in the URL or a login,
+    or someone is logged in (public pages show drafts and more to staff)."""
+    if request.endpoint in (None, "static"):
+        return False
+    level = getattr(current_app.view_functions.get(request.endpoint), "access", None)
+    return level != "public" or "_user_id" in session
+
+
 def _security_headers(response):
+    if is_private_request():
+        # Never kept by the browser's or any shared cache, whatever the view set.
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -184,7 +218,7 @@ def event_access(level: str) -> Callable[[Callable], Callable]:
 def access_checked_by_view(level: str) -> Callable[[Callable], Callable]:
     """Marks a hot JSON endpoint that checks ``level`` access itself, together with its own
     data in one query, instead of loading the account and the event through the ORM (the
-    badge scan: see ``session_account`` and ``account_matches_session``)."""
+    badge scan: see ``session_account`` and ``services.checkin.door``)."""
 
     def decorator(view: Callable) -> Callable:
         return _mark(view, level)
@@ -193,22 +227,10 @@ def access_checked_by_view(level: str) -> Callable[[Callable], Callable]:
 
 
 def session_account() -> tuple[int, str] | None:
-    """(account id, session marker) as Flask-Login stored them at login, read from the
-    signed session cookie without loading the account; None when nobody is logged in."""
-    value = session.get("_user_id")
-    if not isinstance(value, str):
-        return None
-    user_id, _, marker = value.partition(":")
-    if not user_id.isdigit() or not marker:
-        return None
-    return int(user_id), marker
-
-
-def account_matches_session(marker: str, password_hash: str | None, active: bool) -> bool:
-    """The account behind ``session_account`` is active and its password unchanged since
-    the login (the same test as the user loader)."""
-    return bool(active and password_hash
-                and secrets_equal(marker, session_marker_of(password_hash)))
+    """(account id, login session secret) as stored at login, read from the signed
+    session cookie without loading the account; None when nobody is logged in. Whether
+    that login is still live is for the caller to check (``services.checkin.door``)."""
+    return parse_cookie_value(session.get("_user_id"))
 
 
 def get_event_or_404(slug: str) -> Event:

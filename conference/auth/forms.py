@@ -22,3 +22,14 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=10, max=200)]
+    )
+    confirm_password = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set password and log in"))

@@ -1,19 +1,42 @@
-"""Staff login, logout and password change."""
+"""Staff login, logout, the account's login sessions, password change and the set-password
+link of an invitation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from conference.auth.forms import ChangePasswordForm, LoginForm
+from conference.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from conference.extensions import db, limiter
-from conference.security import is_local_path, login_required, public
+from conference.security import (
+    is_local_path,
+    log_in,
+    log_out,
+    login_required,
+    public,
+    token_access,
+)
 from conference.services.accounts import (
     AccountError,
     InvalidCredentials,
     authenticate,
     change_password,
+)
+from conference.services.sessions import end_all_sessions, live_sessions_of, secret_hash_of
+from conference.services.staff import (
+    PasswordLinkInvalid,
+    find_password_link,
+    set_password_by_link,
 )
 
 bp = Blueprint("auth", __name__)
@@ -49,8 +72,7 @@ def login():
             db.session.rollback()
             form.password.errors.append(_("Wrong email or password."))
         else:
-            db.session.commit()
-            login_user(user)
+            log_in(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -58,7 +80,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    logout_user()
+    log_out()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.home"))
 
@@ -75,9 +97,53 @@ def password():
         except AccountError as error:
             form.new_password.errors.append(error.message)
         else:
-            db.session.commit()
-            # Other sessions end with the old password; this one continues.
-            login_user(current_user._get_current_object())
+            # Every login of the account ended with the old password (a stolen cookie too);
+            # this browser continues with a new one.
+            log_in(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("manage.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/sessions")
+@login_required
+def sessions():
+    """Where this account is logged in, with "log out everywhere"."""
+    return render_template("auth/sessions.html", logins=live_sessions_of(current_user),
+                           current_login_hash=secret_hash_of(current_user.login_cookie))
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+@login_required
+def end_sessions():
+    """Log out everywhere: every login of this account ends, this one too."""
+    end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/welcome/<link_token>", methods=["GET", "POST"])
+@token_access
+def welcome(link_token: str):
+    """An invited staff member chooses a password through the link in their invitation
+    (single use, expiring), and is logged in."""
+    link = find_password_link(link_token)
+    if link is None:
+        abort(404)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = set_password_by_link(link_token, form.new_password.data)
+        except PasswordLinkInvalid as error:
+            db.session.rollback()
+            form.new_password.errors.append(error.message)
+        except AccountError as error:
+            db.session.rollback()
+            form.new_password.errors.append(error.message)
+        else:
+            log_in(user)  # commits the password and the used link with the new login
+            flash(_("Your password is set. Welcome!"), "success")
+            return redirect(url_for("manage.index"))
+    return render_template("auth/welcome.html", form=form, email=link.user.email)

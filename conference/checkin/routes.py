@@ -39,7 +39,6 @@ from conference.models import CheckIn, CheckInConflict, Checkpoint, Event
 from conference.models.types import utcnow
 from conference.security import (
     access_checked_by_view,
-    account_matches_session,
     event_access,
     get_in_event_or_404,
     login_required,
@@ -200,9 +199,8 @@ def api_scan(slug: str):
     autocommit_scans()
     data = _json_body()
     checkpoint_id = data.get("checkpoint") if data else None
-    access = door_access(slug, checkpoint_id if _is_id(checkpoint_id) else None, account[0])
-    if access is None or not account_matches_session(account[1], access.password_hash,
-                                                      access.active):
+    access = door_access(slug, checkpoint_id if _is_id(checkpoint_id) else None, *account)
+    if access is None or not access.logged_in:
         return login_manager.unauthorized()
     if not access.event_found:
         abort(404)

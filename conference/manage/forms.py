@@ -10,7 +10,6 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -91,9 +90,18 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Unknown timezone; use a name such as Europe/Warsaw."))
 
 
-class EventStaffForm(FlaskForm):
-    staff = SelectMultipleField(_l("Staff of this event"), coerce=int)
-    submit = SubmitField(_l("Save staff"))
+class StaffInviteForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        default=Role.DOOR.value,
+    )
+    submit = SubmitField(_l("Invite"))
+
+
+class AddKnownStaffForm(FlaskForm):
+    account = SelectField(_l("Staff of your other events"), coerce=int)
+    submit = SubmitField(_l("Add to this event"))
 
 
 class UserForm(FlaskForm):

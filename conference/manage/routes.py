@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from conference.extensions import db
-from conference.manage.forms import ROLE_LABELS, STATUS_LABELS, EventForm, EventStaffForm, UserForm
+from conference.manage.forms import (
+    ROLE_LABELS,
+    STATUS_LABELS,
+    AddKnownStaffForm,
+    EventForm,
+    StaffInviteForm,
+    UserForm,
+)
 from conference.models import Event, EventStatus, Role, User
 from conference.security import event_access, login_required, role_required, superuser_required
 from conference.services.accounts import AccountError, create_account
 from conference.services.events import EventError, save_event
+from conference.services.sessions import end_all_sessions
+from conference.services.staff import (
+    StaffError,
+    add_known_staff,
+    invite_staff,
+    known_staff,
+    remove_staff,
+    staff_of,
+)
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -80,25 +97,67 @@ def event_edit(event: Event):
 @bp.route("/<slug>/staff", methods=["GET", "POST"])
 @event_access("organizer")
 def event_staff(event: Event):
-    users = db.session.execute(
-        db.select(User).where(User.is_superuser.is_(False)).order_by(User.email)
-    ).scalars().all()
-    form = EventStaffForm()
-    form.staff.choices = [
-        SelectChoice(u.id, f"{u.name or u.email} ({ROLE_LABELS[u.role]})") for u in users
-    ]
-    if not form.is_submitted():
-        form.staff.data = [u.id for u in event.staff]
+    """The event's staff, and the invitation by email (only accounts of the events this
+    organizer organizes are ever shown)."""
+    form = StaffInviteForm()
     if form.validate_on_submit():
-        chosen = {u.id: u for u in users if u.id in set(form.staff.data)}
-        if not current_user.is_superuser and current_user.id not in chosen:
-            form.staff.errors.append(_("You cannot remove yourself from the event."))
+        email, role = form.email.data, Role(form.role.data)
+        try:
+            invite_staff(event, email=email, role=role, invited_by=current_user,
+                         locale=str(get_locale()))
+        except (AccountError, StaffError) as error:
+            db.session.rollback()
+            form.email.errors.append(error.message)
         else:
-            event.staff = list(chosen.values())
+            db.session.commit()
+            # The same words whether the account existed or was just created.
+            flash(_("%(email)s is %(role)s of this event and gets an email about it.",
+                    email=email.strip(), role=ROLE_LABELS[role]), "success")
+            return redirect(url_for("manage.event_staff", slug=event.slug))
+    return _staff_page(event, form, AddKnownStaffForm(formdata=None))
+
+
+@bp.route("/<slug>/staff/add", methods=["POST"])
+@event_access("organizer")
+def event_staff_add(event: Event):
+    """Add someone from the staff of this organizer's other events."""
+    form = AddKnownStaffForm()
+    form.account.choices = _known_choices(event)
+    if form.validate_on_submit():
+        try:
+            add_known_staff(current_user, event, form.account.data)
+        except StaffError as error:
+            form.account.errors.append(error.message)
+        else:
             db.session.commit()
             flash(_("Staff saved."), "success")
             return redirect(url_for("manage.event_staff", slug=event.slug))
-    return render_template("manage/event_staff.html", event=event, form=form)
+    return _staff_page(event, StaffInviteForm(formdata=None), form)
+
+
+@bp.route("/<slug>/staff/<int:user_id>/remove", methods=["POST"])
+@event_access("organizer")
+def event_staff_remove(event: Event, user_id: int):
+    user = next((u for u in event.staff if u.id == user_id), None) or abort(404)
+    try:
+        remove_staff(event, user, removed_by=current_user)
+    except StaffError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Staff saved."), "success")
+    return redirect(url_for("manage.event_staff", slug=event.slug))
+
+
+def _known_choices(event: Event) -> list[SelectChoice]:
+    return [SelectChoice(u.id, f"{u.name or u.email} ({ROLE_LABELS[u.role]})")
+            for u in known_staff(current_user, event)]
+
+
+def _staff_page(event: Event, invite_form: StaffInviteForm, add_form: AddKnownStaffForm):
+    add_form.account.choices = _known_choices(event)
+    return render_template("manage/event_staff.html", event=event, staff=staff_of(event),
+                           invite_form=invite_form, add_form=add_form)
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -118,6 +177,18 @@ def users():
             return redirect(url_for("manage.users"))
     accounts = db.session.execute(db.select(User).order_by(User.email)).scalars().all()
     return render_template("manage/users.html", form=form, accounts=accounts)
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@superuser_required
+def end_user_sessions(user_id: int):
+    """Log an account out everywhere (a lost phone, a stolen cookie)."""
+    user = db.session.get(User, user_id) or abort(404)
+    count = end_all_sessions(user)
+    db.session.commit()
+    flash(_("%(email)s is logged out everywhere (%(n)d logins ended).", email=user.email,
+            n=count), "success")
+    return redirect(url_for("manage.users"))
 
 
 def _event_fields(form: EventForm) -> dict:

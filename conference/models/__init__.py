@@ -1,6 +1,6 @@
 """All models, imported here so that Alembic and ``db.create_all`` see every table."""
 
-from conference.models.accounts import Role, User
+from conference.models.accounts import LoginSession, PasswordLink, Role, User
 from conference.models.agenda import (
     AgendaFeed,
     Room,
@@ -43,6 +43,8 @@ from conference.models.speakers import (
 )
 
 __all__ = [
+    "LoginSession",
+    "PasswordLink",
     "AgendaFeed",
     "CfpSessionType",
     "CfpSettings",

@@ -1,10 +1,10 @@
-"""Staff accounts: organizers, door staff and reviewers."""
+"""Staff accounts (organizers, door staff and reviewers), their login sessions and their
+set-password links."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -30,11 +30,6 @@ class Role(enum.Enum):
     REVIEWER = "reviewer"
 
 
-def session_marker_of(password_hash: str) -> str:
-    """What the session cookie holds of the password: it changes with the password."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
 def may_check_in(role: Role, is_superuser: bool, assigned: bool) -> bool:
     """Superusers, and door staff and organizers assigned to the event, check people in."""
     return is_superuser or (assigned and role in (Role.DOOR, Role.ORGANIZER))
@@ -56,18 +51,26 @@ class User(UserMixin, db.Model):
 
     events: Mapped[list[Event]] = relationship(secondary=event_staff, back_populates="staff")
 
+    #: The signed cookie's value of the login this object was loaded for (set by the login
+    #: and the user loader, never stored): ``<id>:<session secret>``.
+    login_cookie = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
-    @property
-    def session_marker(self) -> str:
-        """Changes with the password, so a new password ends every other session."""
-        return session_marker_of(self.password_hash)
-
     def get_id(self) -> str:
-        """What the session cookie stores: ``<id>:<session_marker>``."""
-        return f"{self.id}:{self.session_marker}"
+        """What Flask-Login puts in the session cookie: the login session's cookie value
+        (an account loaded without a login gets an id no login session matches)."""
+        return self.login_cookie or f"{self.id}:"
+
+    def __eq__(self, other: object) -> bool:
+        # The same account, whichever login it was loaded for (UserMixin compares get_id).
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = UserMixin.__hash__
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
@@ -106,3 +109,40 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+class LoginSession(db.Model):
+    """One login of an account in one browser. The signed session cookie names it by a
+    random secret; logging out, "log out everywhere", a new password or deactivation end
+    it, and it expires when idle too long or too old (``services.sessions``)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"),
+                                         index=True)
+    #: SHA-256 (hex) of the cookie's secret; the secret itself is never stored.
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Refreshed at most once a minute by the requests of this login (idle expiry).
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the login ends; an ended login never comes back.
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class PasswordLink(db.Model):
+    """A single-use, expiring link that lets a (new) account set its password: the
+    invitation of a staff member."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"),
+                                         index=True)
+    #: SHA-256 (hex) of the secret in the link; the secret itself is never stored.
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: Set when the password is set through the link (or a newer link replaces it).
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import secrets
 
@@ -14,6 +15,7 @@ from conference.extensions import db
 from conference.models import Event, Role, User
 from conference.models.types import utcnow
 from conference.services import DomainError
+from conference.services.sessions import end_all_sessions
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -69,9 +71,19 @@ def create_account(
     return user
 
 
-def set_account_password(user: User, password: str) -> None:
+def set_account_password(user: User, password: str, *, now: dt.datetime | None = None) -> None:
+    """Set a new password; every login of the account ends (a stolen cookie with it).
+    The caller commits, and logs the current browser in again if it should stay in."""
     check_password_strength(password)
     user.set_password(password)
+    end_all_sessions(user, now=now)
+
+
+def set_account_active(user: User, active: bool, *, now: dt.datetime | None = None) -> None:
+    """Deactivate (every login ends) or reactivate an account. The caller commits."""
+    user.active = active
+    if not active:
+        end_all_sessions(user, now=now)
 
 
 def authenticate(email: str, password: str) -> User:
@@ -91,8 +103,9 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one."""
+def change_password(user: User, current: str, new: str, *,
+                    now: dt.datetime | None = None) -> None:
+    """Change a password after checking the current one; every login of the account ends."""
     if not user.check_password(current):
         raise InvalidCredentials()
-    set_account_password(user, new)
+    set_account_password(user, new, now=now)

@@ -64,8 +64,18 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     question = Question(event=event, label="Dietary needs", kind=QuestionKind.SHORT_TEXT)
     db.session.add(question)
     db.session.commit()
-    world.update(ticket_type=registration.ticket_type, question=question)
+    world.update(ticket_type=registration.ticket_type, question=question,
+                 link_token=_invitation_link(make_user))
     return world
+
+
+def _invitation_link(make_user) -> str:
+    """The secret of a staff invitation's set-password link."""
+    from conference.services.staff import issue_password_link
+
+    secret = issue_password_link(make_user(Role.DOOR, email="invited@example.org"))
+    db.session.commit()
+    return secret
 
 
 def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
@@ -129,6 +139,8 @@ def url_values(world) -> dict[str, object]:
         "checkpoint_id": world["checkpoint"].id,
         "checkin_id": world["conflict"].winner_checkin_id,
         "conflict_id": world["conflict"].id,
+        "user_id": world["users"]["door"].id,
+        "link_token": world["link_token"],
     }
 
 

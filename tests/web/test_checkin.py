@@ -11,6 +11,7 @@ import pytest
 
 from conference.extensions import db
 from conference.models import CheckIn, CheckInConflict, Checkpoint, Role, ScanLog
+from conference.services.accounts import set_account_password
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def test_a_changed_password_ends_the_scanner_session(app, gate, make_user, login
     client = app.test_client()
     user = make_user(Role.DOOR, events=[gate.event])
     login(client, user)
-    user.set_password("a-new-password-2026")
+    set_account_password(user, "a-new-password-2026")
     db.session.commit()
     response = scan(client, gate, make_registration(gate.event).ticket_code)
     assert response.status_code == 401

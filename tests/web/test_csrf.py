@@ -8,6 +8,7 @@ import pytest
 
 from conference.extensions import db
 from conference.models import Question, QuestionKind, Role
+from conference.services.sessions import start_session
 from tests.fixtures.core import PASSWORD
 
 
@@ -73,8 +74,10 @@ def test_a_deletion_without_the_token_is_refused(client, make_user, make_event,
 def test_hiding_a_speaker_needs_the_token(client, make_event, make_user, make_speaker):
     event = make_event()
     speaker = make_speaker(event)
-    with client.session_transaction() as session:
-        session["_user_id"] = make_user(Role.ORGANIZER, events=[event]).get_id()
+    cookie_value = start_session(make_user(Role.ORGANIZER, events=[event]))
+    db.session.commit()
+    with client.session_transaction() as session:  # the login form needs a token now
+        session["_user_id"] = cookie_value
     url = f"/manage/{event.slug}/cfp/speakers/{speaker.id}/hide"
     assert client.post(url).status_code == 400
     token = _token(client, f"/manage/{event.slug}/cfp/speakers")

@@ -123,34 +123,6 @@ def test_an_organizer_sees_only_their_own_events(client, organizer, make_event):
     assert client.get("/manage/theirs/staff").status_code == 403
 
 
-def test_an_organizer_assigns_door_staff_to_their_event(client, organizer, make_event,
-                                                        make_user, login, app):
-    event = make_event(slug="mine", staff=[organizer])
-    door = make_user(Role.DOOR)
-    response = client.post("/manage/mine/staff", data={"staff": [organizer.id, door.id]})
-    assert response.status_code == 302
-    db.session.expire_all()
-    assert {u.id for u in _event("mine").staff} == {organizer.id, door.id}
-    assert db.session.get(User, door.id).can_check_in(event)
-
-
-def test_an_organizer_cannot_remove_themselves_from_the_event(client, organizer, make_event,
-                                                              make_user):
-    make_event(slug="mine", staff=[organizer])
-    other = make_user(Role.ORGANIZER)
-    response = client.post("/manage/mine/staff", data={"staff": [other.id]})
-    assert response.status_code == 200
-    assert "You cannot remove yourself from the event." in _errors(response)
-    assert [u.id for u in _event("mine").staff] == [organizer.id]
-
-
-def test_an_unknown_account_in_the_staff_form_is_refused(client, organizer, make_event):
-    make_event(slug="mine", staff=[organizer])
-    response = client.post("/manage/mine/staff", data={"staff": [organizer.id, 999999]})
-    assert response.status_code == 200
-    assert [u.id for u in _event("mine").staff] == [organizer.id]
-
-
 @pytest.fixture
 def superuser(client, make_user, login):
     user = make_user(Role.ORGANIZER, superuser=True)

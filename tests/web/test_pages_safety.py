@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from conference.extensions import db
+from conference.services.sessions import start_session
 from tests.web.test_access import _build_url, _routes, url_values
 from tests.web.test_access import world as world  # noqa: F401 - the shared fixture
 
@@ -25,8 +27,10 @@ def app_config(app_config):
 
 def _pages(app, world):
     client = app.test_client()
+    cookie_value = start_session(world["users"]["organizer"])
+    db.session.commit()
     with client.session_transaction() as session:  # the login form needs a token now
-        session["_user_id"] = world["users"]["organizer"].get_id()
+        session["_user_id"] = cookie_value
         session["_fresh"] = True
     values = url_values(world)
     for rule in _routes(app):
