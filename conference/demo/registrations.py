@@ -119,6 +119,7 @@ def _demo_registrations(event: Event, rng: random.Random) -> str:
             privacy_consent_at=created, privacy_policy_version=event.privacy_policy_version,
             consent_public_list=rng.random() < 0.6, consent_news=rng.random() < 0.4,
         )
+        registration.refresh_search_key()
         first_state = {s.CANCELLED: s.CONFIRMED, s.REJECTED: s.PENDING}.get(state, state)
         if kind == "student" and state is s.CONFIRMED:
             first_state = s.PENDING

@@ -275,6 +275,7 @@ def _import_rows(event, rows, *, by_user, ignore_capacity, notify, now) -> Impor
             payment_status=(PaymentStatus.WAIVED if not row.ticket_type.price
                             else PaymentStatus.UNPAID),
         )
+        registration.refresh_search_key()
         db.session.add(registration)
         record_change(registration, "registered",
                       f"confirmed, {row.ticket_type.name} (invited guest, CSV line {row.line})",
