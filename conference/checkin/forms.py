@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 #: The rule choices; "event" (a workshop following the entrances' rule) is added per form.
 RULE_CHOICES = [
-    ("once", _l("Once for the whole event")),
-    ("daily", _l("Once per day")),
-    ("unlimited", _l("Unlimited")),
+    SelectChoice("once", _l("Once for the whole event")),
+    SelectChoice("daily", _l("Once per day")),
+    SelectChoice("unlimited", _l("Unlimited")),
 ]
 
 
@@ -32,7 +32,7 @@ class RuleForm(FlaskForm):
         also follow the event's rule."""
         form = cls(prefix=f"checkpoint-{checkpoint.id}", **kwargs)
         if not checkpoint.is_entrance:
-            form.rule.choices = [("event", _l("As the entrances"))] + RULE_CHOICES
+            form.rule.choices = [SelectChoice("event", _l("As the entrances"))] + RULE_CHOICES
         if not form.is_submitted():
             own = checkpoint.checkin_rule
             form.rule.data = (checkpoint.rule.value if checkpoint.is_entrance or own

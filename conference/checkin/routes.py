@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -128,8 +129,8 @@ def service_worker():
     """The scanner's service worker (``static/js/checkin_sw.js``), served under /checkin/ so
     that its scope covers every scanner page: it keeps the page, its scripts and styles and
     the offline list, so a scanner reloaded without a connection still works."""
-    response = current_app.send_static_file("js/checkin_sw.js")
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    script = Path(current_app.static_folder, "js", "checkin_sw.js").read_text(encoding="utf-8")
+    response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = url_for("checkin.start")
     response.headers["Cache-Control"] = "no-cache"
     return response
