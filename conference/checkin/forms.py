@@ -28,9 +28,9 @@ class RuleForm(FlaskForm):
 
     @classmethod
     def for_checkpoint(cls, checkpoint, **kwargs) -> RuleForm:
-        """A form with its own field ids (one per checkpoint on the page); a workshop may
-        also follow the event's rule."""
-        form = cls(prefix=f"checkpoint-{checkpoint.id}", **kwargs)
+        """The form of one checkpoint (the page gives each its own field id); a workshop
+        may also follow the event's rule."""
+        form = cls(**kwargs)
         if not checkpoint.is_entrance:
             form.rule.choices = [SelectChoice("event", _l("As the entrances"))] + RULE_CHOICES
         if not form.is_submitted():
