@@ -52,6 +52,25 @@ function storable(response) {
   return response && response.ok && !response.redirected && response.type === "basic";
 }
 
+// The server says the session is over (a redirect to the login page, 401, 403): the kept
+// pages and lists (attendees' names) go, so a phone handed on offline does not show them.
+// Our static files stay. (The queue of unsent scans is the page's, in IndexedDB: kept.)
+function sessionEnded(response) {
+  return response.type === "opaqueredirect" || response.redirected ||
+    response.status === 401 || response.status === 403;
+}
+
+function forgetPrivate() {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.filter(function (request) {
+        var path = new URL(request.url).pathname;
+        return path.indexOf("/static/") !== 0 && path !== "/checkin/manifest.webmanifest";
+      }).map(function (request) { return cache.delete(request); }));
+    });
+  });
+}
+
 function cacheKey(url) {
   // A page is kept once whatever its query string (e.g. ?lang=pl).
   return url.origin + url.pathname;
@@ -72,6 +91,8 @@ function networkFirst(request, key) {
       if (storable(response)) {
         var copy = response.clone();
         caches.open(CACHE).then(function (cache) { return cache.put(key, copy); });
+      } else if (sessionEnded(response)) {
+        forgetPrivate();
       }
       if (!settled) { settled = true; resolve(response); }
     }, function (error) {

@@ -311,3 +311,22 @@ def test_scanner_reloaded_offline_still_scans_and_syncs_its_queue_once(
     assert [log.verdict for log in logs] == ["welcome", "already_checked_in",
                                              "already_checked_in"]
     assert len({log.nonce for log in logs}) == 3 and all(log.offline for log in logs)
+
+
+def test_after_logout_the_scanner_kept_for_offline_use_is_forgotten(
+        launch, checkin_server, door_scene, make_registration):
+    event, checkpoint, user = door_scene
+    make_registration(event, first_name="Ingrid", last_name="Løvlie")
+    context, page = launch(user)
+    url = scanner_url(checkin_server, event, checkpoint)
+    page.goto(url)
+    page.wait_for_selector("#scanner[data-kept=true]", timeout=VERDICT_TIMEOUT)
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(lambda u: "/checkin/" not in u)
+    page.goto(url)  # online: the server sends the login page; the worker forgets the scanner
+    assert "/login" in page.url
+    context.set_offline(True)
+    from playwright.sync_api import Error as PlaywrightError
+
+    with pytest.raises(PlaywrightError, match=r"net::ERR_"):  # nothing kept to show
+        page.goto(url)
