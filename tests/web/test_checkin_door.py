@@ -186,3 +186,17 @@ def test_manifest_makes_the_scanner_installable(app):
     icon = app.test_client().get(data["icons"][0]["src"])
     assert icon.status_code == 200 and icon.get_data().startswith(b"<svg")
     icon.close()
+
+
+def test_registrations_list_search_ignores_case_and_diacritics(app, make_event, make_user,
+                                                               make_registration, login):
+    event = make_event()
+    make_registration(event, first_name="ŁUCJA", last_name="Żółkiewska", email="lz@uj.edu.pl")
+    make_registration(event, first_name="Anna", last_name="Nowak", email="an@uj.edu.pl")
+    client = app.test_client()
+    login(client, make_user(Role.ORGANIZER, events=[event]))
+    for query in ("łucja", "lucja zolkiewska", "ŻÓŁKIEWSKA"):
+        page = client.get(f"/manage/{event.slug}/registrations", query_string={"q": query})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert "lz@uj.edu.pl" in html and "an@uj.edu.pl" not in html, query
