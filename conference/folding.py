@@ -25,7 +25,14 @@ def fold(text: str) -> str:
     return bare.casefold().translate(_NO_DECOMPOSITION)
 
 
+#: Longest search key in UTF-8 bytes: folding may expand text (NFKD turns "㍿" into "株式会社"),
+#: and a PostgreSQL B-tree index refuses entries beyond about 2,700 bytes.
+MAX_KEY_BYTES = 2000
+
+
 def person_search_key(*parts: str) -> str:
     """The folded search key of a person: the given parts (name, organisation, email)
-    joined by spaces, folded, with runs of white space made single."""
-    return " ".join(fold(" ".join(p for p in parts if p)).split())
+    joined by spaces, folded, with runs of white space made single, at most
+    ``MAX_KEY_BYTES`` long in UTF-8 (and so at most that many characters)."""
+    key = " ".join(fold(" ".join(p for p in parts if p)).split())
+    return key.encode()[:MAX_KEY_BYTES].decode(errors="ignore")

@@ -137,7 +137,7 @@ class Registration(db.Model):
     consent_news: Mapped[bool] = mapped_column(default=False)
     #: Name, organisation and email folded (lower case, no diacritics: ``folding.fold``),
     #: what every search of people matches against; kept up to date by ``refresh_search_key``.
-    search_key: Mapped[str] = mapped_column(sa.String(1000), default="")
+    search_key: Mapped[str] = mapped_column(sa.String(2000), default="")
 
     event: Mapped[Event] = relationship()
     ticket_type: Mapped[TicketType] = relationship()
@@ -154,7 +154,7 @@ class Registration(db.Model):
         """Recompute ``search_key``; the services call it whenever they write a name,
         organisation or email."""
         self.search_key = person_search_key(
-            self.first_name, self.last_name, self.organization, self.email)[:1000]
+            self.first_name, self.last_name, self.organization, self.email)
 
     @property
     def badge_role(self) -> BadgeRole:

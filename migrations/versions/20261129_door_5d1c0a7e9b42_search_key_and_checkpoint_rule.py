@@ -22,7 +22,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('search_key', sa.String(length=1000), nullable=False,
+        batch_op.add_column(sa.Column('search_key', sa.String(length=2000), nullable=False,
                                       server_default=''))
         batch_op.create_index('ix_registration_search', ['event_id', 'search_key'],
                               unique=False)
@@ -43,7 +43,7 @@ def upgrade():
         connection.execute(
             registration.update().where(registration.c.id == row.id).values(
                 search_key=person_search_key(row.first_name, row.last_name,
-                                             row.organization or '', row.email)[:1000]))
+                                             row.organization or '', row.email)))
 
 
 def downgrade():

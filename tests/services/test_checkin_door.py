@@ -167,3 +167,13 @@ def test_registrations_made_directly_get_their_key_from_refresh(make_event, make
                                 organization="", state="confirmed")
     registration.refresh_search_key()
     assert registration.search_key == "oystein aebeltoft o@x.no"
+
+
+def test_a_search_key_that_folding_expands_stays_within_the_index_limit(
+        make_event, make_registration):
+    event = make_event()
+    # NFKD turns each "㍿" into four three-byte letters: 1,200 bytes become 4,800.
+    registration = make_registration(event, first_name="㍿" * 100, last_name="㍿" * 100,
+                                     organization="㍿" * 200, email="kk@example.org")
+    assert 0 < len(registration.search_key.encode()) <= 2000
+    assert found(event, "株式会社株式会社") == [registration.full_name]
