@@ -107,6 +107,9 @@ def load_config() -> dict:
         "STAFF_INVITATION_HOURS": _int("STAFF_INVITATION_HOURS", 72),
         #: werkzeug hash method for staff passwords (tests use a cheaper one).
         "PASSWORD_HASH_METHOD": "scrypt",
+        #: Seconds a scanner ignores the badge it has just scanned (still in front of the
+        #: camera) and keeps the first verdict on screen.
+        "CHECKIN_QUIET_SECONDS": _int("CHECKIN_QUIET_SECONDS", 10),
         #: Trust X-Forwarded-* from this many proxies (gunicorn behind nginx: 1).
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 1 if production else 0),
     }

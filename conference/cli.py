@@ -12,6 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from conference.badges.cli import badges_cli
+from conference.checkin.cli import checkin_cli
 from conference.extensions import db
 from conference.models import Event, Role, User
 from conference.registration.cli import registrations_cli
@@ -152,3 +153,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(registrations_cli)
     app.cli.add_command(badges_cli)
+    app.cli.add_command(checkin_cli)

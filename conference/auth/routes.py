@@ -32,6 +32,7 @@ from conference.services.accounts import (
     authenticate,
     change_password,
 )
+from conference.services.checkin.checkpoints import door_landing
 from conference.services.sessions import end_all_sessions, live_sessions_of, secret_hash_of
 from conference.services.staff import (
     PasswordLinkInvalid,
@@ -52,9 +53,16 @@ def _login_email() -> str:
     return "login:" + request.form.get("email", "").strip().lower()[:254]
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths; never redirect to another site."""
-    return target if is_local_path(target) else url_for("manage.index")
+def _safe_next(target: str | None, user=None) -> str:
+    """Only local paths; never redirect to another site. Without one, door staff of one
+    event land on its scanner, everyone else on the back office."""
+    if is_local_path(target):
+        return target
+    checkpoint = door_landing(user) if user is not None else None
+    if checkpoint is not None:
+        return url_for("checkin.scanner", slug=checkpoint.event.slug,
+                       checkpoint_id=checkpoint.id)
+    return url_for("manage.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,7 +71,7 @@ def _safe_next(target: str | None) -> str:
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_safe_next(request.args.get("next"), current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -73,7 +81,7 @@ def login():
             form.password.errors.append(_("Wrong email or password."))
         else:
             log_in(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user))
     return render_template("auth/login.html", form=form)
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -26,7 +28,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from conference.checkin.forms import EntranceForm
+from conference.checkin.forms import EntranceForm, RuleForm
 from conference.checkin.messages import (
     BADGE_ROLE_LABELS,
     VERDICT_LABELS,
@@ -34,21 +36,26 @@ from conference.checkin.messages import (
     verdict_texts,
 )
 from conference.extensions import db, login_manager
+from conference.i18n import format_local_time
 from conference.links import add_link
-from conference.models import CheckIn, CheckInConflict, Checkpoint, Event
+from conference.models import CheckIn, CheckInConflict, CheckinRule, Checkpoint, Event
 from conference.models.types import utcnow
 from conference.security import (
     access_checked_by_view,
     event_access,
     get_in_event_or_404,
     login_required,
+    public,
     session_account,
 )
 from conference.services.checkin.checkpoints import (
+    CheckpointError,
     add_entrance,
     checkpoints_of,
     ensure_checkpoints,
+    masked_email,
     search_registrations,
+    set_checkin_rule,
 )
 from conference.services.checkin.core import CheckinError, record_scan, undo_check_in
 from conference.services.checkin.door import autocommit_scans, door_access, ticket_code_of
@@ -74,6 +81,12 @@ STATE_LABELS = {
     "waitlisted": _l("Waitlisted"),
     "cancelled": _l("Cancelled"),
     "rejected": _l("Rejected"),
+}
+#: How often a badge may pass a checkpoint, as the scanner and the dashboard say it.
+RULE_LABELS = {
+    CheckinRule.ONCE: _l("One entry for the whole event"),
+    CheckinRule.DAILY: _l("One entry per day"),
+    CheckinRule.UNLIMITED: _l("Unlimited entries"),
 }
 
 
@@ -109,6 +122,41 @@ def start():
     )
 
 
+@bp.route("/checkin/sw.js")
+@public
+def service_worker():
+    """The scanner's service worker (``static/js/checkin_sw.js``), served under /checkin/ so
+    that its scope covers every scanner page: it keeps the page, its scripts and styles and
+    the offline list, so a scanner reloaded without a connection still works."""
+    script = Path(current_app.static_folder, "js", "checkin_sw.js").read_text(encoding="utf-8")
+    response = current_app.response_class(script, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = url_for("checkin.start")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/checkin/manifest.webmanifest")
+@public
+def manifest():
+    """The web app manifest: the scanner can be installed on a phone's home screen."""
+    data = {
+        "name": _("LifeScience Open Space check-in"),
+        "short_name": _("Check-in"),
+        "start_url": url_for("checkin.start"),
+        "scope": url_for("checkin.start"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b6b4f",
+        "lang": str(get_locale()),
+        "icons": [{"src": url_for("static", filename="img/checkin-icon.svg"),
+                   "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    response = current_app.response_class(json.dumps(data),
+                                          mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.route("/checkin/<slug>/setup", methods=["POST"])
 @event_access("door")
 def setup(event: Event):
@@ -133,8 +181,11 @@ def scanner(event: Event, checkpoint_id: int):
         "checkpointName": checkpoint.name,
         "event": event.slug,
         "timezone": event.timezone,
-        "rule": event.checkin_rule.value,
+        "rule": checkpoint.rule.value,
         "locale": str(get_locale()),
+        "quietSeconds": current_app.config["CHECKIN_QUIET_SECONDS"],
+        "serviceWorker": url_for("checkin.service_worker"),
+        "serviceWorkerScope": url_for("checkin.start"),
         "messages": message_templates(),
         "texts": {
             "waiting": _("Offline: %(count)s scans waiting", count="{count}"),
@@ -149,12 +200,14 @@ def scanner(event: Event, checkpoint_id: int):
             "cameraError": _("The camera cannot be used: %(error)s", error="{error}"),
             "confirm": _("Check in %(name)s?", name="{name}"),
             "noResults": _("Nobody found."),
+            "alreadyIn": _("Already in since %(time)s at %(checkpoint)s", time="{time}",
+                           checkpoint="{checkpoint}"),
             "error": _("The server refused the scan: %(reason)s", reason="{reason}"),
             "states": {k: str(v) for k, v in STATE_LABELS.items()},
         },
     }
     return render_template("checkin/scanner.html", event=event, checkpoint=checkpoint,
-                           config=json.dumps(config))
+                           config=json.dumps(config), RULE_LABELS=RULE_LABELS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -236,15 +289,32 @@ def api_scan(slug: str):
 @bp.route("/checkin/api/<slug>/search")
 @event_access("door")
 def api_search(event: Event):
-    """People of the event matching ``q`` (forgotten badge)."""
+    """People of the event matching ``q`` (forgotten badge); with ``checkpoint`` (an id),
+    each says whether that person is already in there."""
     query = request.args.get("q", "")[:100]
-    results = [
-        {"id": r.id, "name": r.full_name, "organization": r.organization,
-         "ticket_type": r.ticket_type.name, "state": r.state.value,
-         "state_label": str(STATE_LABELS[r.state.value]),
-         "role": str(BADGE_ROLE_LABELS[r.badge_role.value])}
-        for r in search_registrations(event, query)
-    ]
+    checkpoint = None
+    checkpoint_id = request.args.get("checkpoint", type=int)
+    if checkpoint_id is not None:
+        checkpoint = _checkpoint_or_404(event, checkpoint_id) if _is_id(checkpoint_id) else None
+        if checkpoint is None:
+            return _error("unknown_checkpoint", 404)
+    results = []
+    for hit in search_registrations(event, query, checkpoint=checkpoint):
+        r = hit.registration
+        entered = None
+        if hit.entered_at is not None:
+            entered = _("Already in since %(time)s at %(checkpoint)s",
+                        time=format_local_time(hit.entered_at, event.tz),
+                        checkpoint=hit.entered_checkpoint)
+        results.append({
+            "id": r.id, "name": r.full_name, "organization": r.organization,
+            "email": masked_email(r.email),
+            "ticket_type": r.ticket_type.name, "state": r.state.value,
+            "state_label": str(STATE_LABELS[r.state.value]),
+            "role": str(BADGE_ROLE_LABELS[r.badge_role.value]),
+            "checked_in_at": hit.entered_at.isoformat() if hit.entered_at else None,
+            "checked_in_label": entered,
+        })
     return jsonify(status="ok", results=results)
 
 
@@ -318,8 +388,10 @@ def _offline_scan(event: Event, item: object) -> OfflineScan | None:
 @bp.route("/manage/<slug>/checkin")
 @event_access("organizer")
 def dashboard(event: Event):
+    checkpoints = checkpoints_of(event, active_only=False)
     return render_template("checkin/dashboard.html", event=event, form=EntranceForm(),
-                           **_live_context(event))
+                           rule_forms={c.id: RuleForm.for_checkpoint(c) for c in checkpoints},
+                           RULE_LABELS=RULE_LABELS, **_live_context(event))
 
 
 @bp.route("/manage/<slug>/checkin/live")
@@ -351,6 +423,31 @@ def add_checkpoint(event: Event):
         flash(_("Entrance added."), "success")
     else:
         flash(_("Give the entrance a name."), "error")
+    return redirect(url_for("checkin.dashboard", slug=event.slug))
+
+
+@bp.route("/manage/<slug>/checkin/checkpoints/<int:checkpoint_id>/rule", methods=["POST"])
+@event_access("organizer")
+def set_rule(event: Event, checkpoint_id: int):
+    """How often a badge may pass the checkpoint (an entrance: all entrances)."""
+    checkpoint = _checkpoint_or_404(event, checkpoint_id)
+    form = RuleForm.for_checkpoint(checkpoint)
+    if not form.validate_on_submit():
+        flash(_("Choose one of the check-in rules."), "error")
+        return redirect(url_for("checkin.dashboard", slug=event.slug))
+    try:
+        set_checkin_rule(event, checkpoint, None if form.rule.data == "event" else form.rule.data)
+    except CheckpointError:
+        db.session.rollback()
+        flash(_("Choose one of the check-in rules."), "error")
+        return redirect(url_for("checkin.dashboard", slug=event.slug))
+    db.session.commit()
+    if checkpoint.is_entrance:
+        flash(_("Rule of all entrances: %(rule)s.", rule=RULE_LABELS[event.checkin_rule]),
+              "success")
+    else:
+        flash(_("Rule of %(name)s: %(rule)s.", name=checkpoint.name,
+                rule=RULE_LABELS[checkpoint.rule]), "success")
     return redirect(url_for("checkin.dashboard", slug=event.slug))
 
 

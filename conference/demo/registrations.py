@@ -122,6 +122,7 @@ def _demo_registrations(event: Event, rng: random.Random) -> str:
         if state is s.WAITLISTED:  # in line in the order they came, as register() numbers them
             event.waitlist_counter = (event.waitlist_counter or 0) + 1
             registration.waitlist_seq = event.waitlist_counter
+        registration.refresh_search_key()
         first_state = {s.CANCELLED: s.CONFIRMED, s.REJECTED: s.PENDING}.get(state, state)
         if kind == "student" and state is s.CONFIRMED:
             first_state = s.PENDING

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.extensions import db
-from conference.models.events import Event
-from conference.models.types import UTCDateTime, utcnow
+from conference.models.events import CheckinRule, Event
+from conference.models.types import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from conference.models.accounts import User
@@ -41,6 +41,9 @@ class Checkpoint(db.Model):
     )
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    #: How often a badge may pass here (once, once a day, unlimited); None: the event's
+    #: rule. All entrances share one rule (they count as one entry).
+    checkin_rule: Mapped[CheckinRule | None] = mapped_column(enum_column(CheckinRule))
 
     event: Mapped[Event] = relationship()
     session: Mapped[Session | None] = relationship()
@@ -52,6 +55,11 @@ class Checkpoint(db.Model):
     @property
     def scope(self) -> str:
         return scope_of(self.session_id)
+
+    @property
+    def rule(self) -> CheckinRule:
+        """The rule in force here: the checkpoint's own, else the event's."""
+        return self.checkin_rule or self.event.checkin_rule
 
     def __repr__(self) -> str:
         return f"<Checkpoint {self.id} {self.name}>"

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.extensions import db
+from conference.folding import person_search_key
 from conference.models.events import Event
 from conference.models.types import UTCDateTime, enum_column, utcnow
 
@@ -100,6 +101,7 @@ class Registration(db.Model):
         ),
         # A waiting-list number is handed out once per event.
         sa.UniqueConstraint("event_id", "waitlist_seq", name="uq_registration_waitlist_seq"),
+        sa.Index("ix_registration_search", "event_id", "search_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +141,9 @@ class Registration(db.Model):
     privacy_policy_version: Mapped[str] = mapped_column(sa.String(40), default="")
     consent_public_list: Mapped[bool] = mapped_column(default=False)
     consent_news: Mapped[bool] = mapped_column(default=False)
+    #: Name, organisation and email folded (lower case, no diacritics: ``folding.fold``),
+    #: what every search of people matches against; kept up to date by ``refresh_search_key``.
+    search_key: Mapped[str] = mapped_column(sa.String(2000), default="")
 
     event: Mapped[Event] = relationship()
     ticket_type: Mapped[TicketType] = relationship()
@@ -150,6 +155,12 @@ class Registration(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def refresh_search_key(self) -> None:
+        """Recompute ``search_key``; the services call it whenever they write a name,
+        organisation or email."""
+        self.search_key = person_search_key(
+            self.first_name, self.last_name, self.organization, self.email)
 
     @property
     def badge_role(self) -> BadgeRole:

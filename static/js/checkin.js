@@ -1,6 +1,8 @@
 // Check-in scanner: camera (BarcodeDetector or jsQR), USB/Bluetooth scanners typing into the
 // code field, name search with a confirm step, instant verdicts with a sound, and an offline
 // mode (salted-hash list from the server, queued scans uploaded when the connection is back).
+// The queue lives in IndexedDB and a service worker (checkin_sw.js) keeps the page and the
+// offline list, so a scanner reloaded without a connection still works.
 (function () {
   "use strict";
   var root = document.getElementById("scanner");
@@ -11,13 +13,26 @@
   var messages = config.messages;
   var CODE_RE = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{18}$/;
   var QUEUE_KEY = "checkin-queue:" + config.event + ":" + config.checkpoint;
+  // The page's language and a 24-hour clock, in the event's timezone, for every time shown.
+  var LANG = document.documentElement.lang || config.locale;
+  // The same code seen again within this time keeps the first verdict and sends nothing.
+  var QUIET_MS = Math.max(0, Number(config.quietSeconds) || 0) * 1000;
 
   var el = function (id) { return document.getElementById(id); };
   var codeInput = el("code");
   var verdictBox = el("verdict");
   var bundle = null;        // the offline list: {salt, hexDigits, byHash, byId}
   var freshTimer = null;
-  var lastCamera = { code: "", at: 0 };
+  var lastSeen = { code: "", at: 0 };
+
+  // Lower case without diacritics, as the server folds names (conference/folding.py):
+  // "Gęślą" and "gesla" compare equal, and so do "Łucja" and "lucja".
+  var NO_DECOMPOSITION = { "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ı": "i",
+    "ŀ": "l", "æ": "ae", "œ": "oe", "þ": "th", "ß": "ss", "ſ": "s", "ƶ": "z", "ȥ": "z" };
+  function fold(text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g, "")
+      .toLowerCase().replace(/[łøđðħŧıŀæœþßſƶȥ]/g, function (ch) { return NO_DECOMPOSITION[ch]; });
+  }
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (all, key) {
@@ -68,10 +83,12 @@
   var LEVELS = { welcome: "ok", already_checked_in: "warn" };
   function levelOf(code) { return LEVELS[code] || "bad"; }
 
+  var timeFormat = null;
   function timeText(iso) {
     try {
-      return new Intl.DateTimeFormat(config.locale, { hour: "2-digit", minute: "2-digit", timeZone: config.timezone })
-        .format(new Date(iso));
+      timeFormat = timeFormat || new Intl.DateTimeFormat(LANG, {
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: config.timezone });
+      return timeFormat.format(new Date(iso));
     } catch (e) { return iso; }
   }
 
@@ -86,6 +103,20 @@
       return [fill(messages.already_checked_in, { time: timeText(person.checked_in_at), checkpoint: person.checkpoint || "?" }), person.name || ""];
     }
     return [messages[code] || code, person.name || ""];
+  }
+
+  // ---- Quiet time: a badge held in front of the camera is read again and again; the same
+  // code seen again by this camera within the quiet time (counted from when it was last
+  // seen) keeps the first verdict on screen and sends nothing. (A USB scanner reads a badge
+  // once per trigger pull: every pull is a scan.)
+  function seen(text) {
+    var code = (text || "").trim().toUpperCase();
+    var now = Date.now();
+    if (!code) { return; }
+    var quiet = code === lastSeen.code && now - lastSeen.at < QUIET_MS;
+    lastSeen = { code: code, at: now };
+    if (quiet) { return; }
+    scan({ code: code, source: "camera" });
   }
 
   // ---- Online scan ----------------------------------------------------------------------
@@ -132,12 +163,13 @@
 
   // ---- Offline --------------------------------------------------------------------------
   function loadBundle() {
-    if (!navigator.onLine) { return Promise.resolve(); }
+    // Offline too: the service worker answers with the list it kept.
     return fetch(config.offlineUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data || data.status !== "ok") { return; }
         var byHash = {}, byId = {};
+        data.registrations.forEach(function (entry) { entry.key = fold(entry.name + " " + (entry.organization || "")); });
         data.registrations.forEach(function (entry) { byHash[entry.h] = entry; byId[entry.id] = entry; });
         bundle = { salt: data.hash.salt, hexDigits: data.hash.hex_digits, byHash: byHash, byId: byId,
                    list: data.registrations };
@@ -215,14 +247,75 @@
     });
   }
 
-  function queue() {
+  // ---- The queue of offline scans: IndexedDB (one record per scan, keyed by its nonce),
+  // mirrored in memory; localStorage only where IndexedDB cannot be opened.
+  var queueItems = [];
+  var database = null;
+  var STORE = "scans";
+
+  function openQueue() {
+    return new Promise(function (resolve) {
+      if (!window.indexedDB) { resolve(null); return; }
+      var request;
+      try { request = window.indexedDB.open("checkin-queue", 1); } catch (e) { resolve(null); return; }
+      request.onupgradeneeded = function () {
+        var store = request.result.createObjectStore(STORE, { keyPath: "nonce" });
+        store.createIndex("place", "place");
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { resolve(null); };
+      request.onblocked = function () { resolve(null); };
+    });
+  }
+
+  function storeRequest(mode, work) {
+    return new Promise(function (resolve, reject) {
+      var tx = database.transaction(STORE, mode);
+      var result = work(tx.objectStore(STORE));
+      tx.oncomplete = function () { resolve(result && result.result); };
+      tx.onerror = tx.onabort = function () { reject(tx.error); };
+    });
+  }
+
+  function legacyQueue() {
     try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
   }
-  function saveQueue(items) {
-    window.localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
-    showQueue();
+
+  // Load this checkpoint's waiting scans (and move any left in localStorage by an older page).
+  function loadQueue() {
+    return openQueue().then(function (db) {
+      database = db;
+      if (!database) { queueItems = legacyQueue(); return; }
+      var legacy = legacyQueue();
+      var moved = legacy.length ? storeRequest("readwrite", function (store) {
+        legacy.forEach(function (item) { item.place = QUEUE_KEY; store.put(item); });
+      }).then(function () { window.localStorage.removeItem(QUEUE_KEY); }) : Promise.resolve();
+      return moved.then(function () {
+        return storeRequest("readonly", function (store) { return store.index("place").getAll(QUEUE_KEY); });
+      }).then(function (items) {
+        queueItems = (items || []).sort(function (a, b) { return a.scanned_at < b.scanned_at ? -1 : 1; });
+      });
+    }).catch(function () { queueItems = legacyQueue(); }).then(showQueue);
   }
-  function enqueue(item) { var items = queue(); items.push(item); saveQueue(items); }
+
+  function queue() { return queueItems.slice(); }
+
+  function enqueue(item) {
+    item.place = QUEUE_KEY;
+    queueItems.push(item);
+    showQueue();
+    if (!database) { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queueItems)); return Promise.resolve(); }
+    return storeRequest("readwrite", function (store) { store.put(item); });
+  }
+
+  function dequeue(nonces) {
+    queueItems = queueItems.filter(function (item) { return !nonces[item.nonce]; });
+    showQueue();
+    if (!database) { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queueItems)); return Promise.resolve(); }
+    return storeRequest("readwrite", function (store) {
+      Object.keys(nonces).forEach(function (nonce) { store.delete(nonce); });
+    });
+  }
 
   function showQueue() {
     var count = queue().length;
@@ -245,6 +338,7 @@
     var sent = items.map(function (item) {
       var copy = Object.assign({}, item);
       delete copy.entry_id;
+      delete copy.place;
       return copy;
     });
     return post(config.syncUrl, { scans: sent }).then(function (response) {
@@ -255,8 +349,9 @@
       data.results.forEach(function (r) { done[r.nonce] = true; });
       // Refused items (malformed, reused nonce) would be refused again: drop them too.
       (data.rejected || []).forEach(function (r) { if (r.nonce) { done[r.nonce] = true; } });
-      saveQueue(queue().filter(function (item) { return !done[item.nonce]; }));
       setConnection(true);
+      return dequeue(done).then(function () { return data; });
+    }).then(function (data) {
       el("offline-status").textContent = fill(texts.synced, { count: data.results.length });
       return loadBundle();
     }).catch(function () { setConnection(navigator.onLine); })
@@ -316,14 +411,7 @@
     focusCode();
   }
 
-  function found(text) {
-    var code = (text || "").trim();
-    var now = Date.now();
-    // The same badge stays in front of the camera for a while: one scan per 3 seconds.
-    if (!code || (code === lastCamera.code && now - lastCamera.at < 3000)) { return; }
-    lastCamera = { code: code, at: now };
-    scan({ code: code, source: "camera" });
-  }
+  function found(text) { seen(text); }
 
   var busy = false;
   function tick() {
@@ -374,8 +462,18 @@
       who.textContent = person.name;
       var what = document.createElement("span");
       what.className = "what";
-      what.textContent = [person.organization, person.ticket_type, person.state_label].filter(Boolean).join(" · ");
+      what.textContent = [person.organization, person.ticket_type, person.email, person.state_label]
+        .filter(Boolean).join(" · ");
       button.appendChild(who); button.appendChild(what);
+      var entered = person.checked_in_label || (person.checked_in_at
+        ? fill(texts.alreadyIn, { time: timeText(person.checked_in_at), checkpoint: person.checkpoint || "?" }) : "");
+      if (entered) {
+        var already = document.createElement("span");
+        already.className = "already-in";
+        already.textContent = entered;
+        button.appendChild(already);
+        button.classList.add("is-in");
+      }
       button.addEventListener("click", function () { askConfirm(person); });
       li.appendChild(button);
       list.appendChild(li);
@@ -383,14 +481,15 @@
   }
 
   function searchOffline(q) {
-    var words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = fold(q).split(/\s+/).filter(Boolean);
     if (!bundle || !words.length) { return []; }
     return bundle.list.filter(function (entry) {
-      var name = entry.name.toLowerCase();
-      return words.every(function (w) { return name.indexOf(w) >= 0; });
+      return words.every(function (w) { return entry.key.indexOf(w) >= 0; });
     }).slice(0, 10).map(function (entry) {
-      return { id: entry.id, name: entry.name, organization: "", ticket_type: entry.ticket_type,
-               state_label: texts.states[entry.state] || entry.state };
+      var already = entry.checked_in_at && localVerdict(entry, new Date().toISOString()) === "already_checked_in";
+      return { id: entry.id, name: entry.name, organization: entry.organization || "",
+               ticket_type: entry.ticket_type, state_label: texts.states[entry.state] || entry.state,
+               checked_in_at: already ? entry.checked_in_at : null, checkpoint: entry.checkpoint };
     });
   }
 
@@ -399,7 +498,7 @@
     var q = el("search").value.trim();
     if (!q) { return; }
     if (!navigator.onLine) { renderResults(searchOffline(q)); return; }
-    fetch(config.searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    fetch(config.searchUrl + "?checkpoint=" + config.checkpoint + "&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) { renderResults(data.results || []); })
       .catch(function () { renderResults(searchOffline(q)); });
@@ -427,9 +526,27 @@
     focusCode();
   });
 
+  // ---- Installable, and working after a reload without a connection ----------------------
+  // The service worker keeps this page and its offline list; the page was loaded before the
+  // worker controlled it, so it asks the worker to keep them now.
+  function installWorker() {
+    if (!("serviceWorker" in navigator) || !config.serviceWorker) { return; }
+    navigator.serviceWorker.register(config.serviceWorker, { scope: config.serviceWorkerScope })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function (event) {
+          if (event.data && event.data.ok) { root.setAttribute("data-kept", "true"); }
+        };
+        registration.active.postMessage(
+          { type: "keep", urls: [window.location.pathname, config.offlineUrl] }, [channel.port2]);
+      })
+      .catch(function () { /* no service worker (e.g. plain HTTP): online as before */ });
+  }
+
   // ---- Start ----------------------------------------------------------------------------
   setConnection(navigator.onLine);
-  showQueue();
-  loadBundle().then(sync);
+  loadQueue().then(loadBundle).then(sync).then(function () { root.setAttribute("data-ready", "true"); });
+  installWorker();
   focusCode();
 })();

@@ -198,3 +198,135 @@ def test_offline_scans_get_verdicts_are_queued_and_synced_when_back(
     logs = db.session.execute(db.select(ScanLog.verdict).order_by(ScanLog.scanned_at)
                               ).scalars().all()
     assert logs == ["welcome", "already_checked_in", "cancelled", "unknown_code"]
+
+
+# ---------------------------------------------------------------------------------------
+# At the door: quiet time, the clock, offline after a reload
+
+
+def scan_logs() -> list[ScanLog]:
+    db.session.expire_all()
+    return db.session.execute(db.select(ScanLog).order_by(ScanLog.id)).scalars().all()
+
+
+def test_camera_keeps_the_first_verdict_while_the_badge_stays_in_view(
+        launch, checkin_server, door_scene, make_registration, badge_image, tmp_path):
+    event, checkpoint, user = door_scene
+    registration = make_registration(event, first_name="Zoltán", last_name="Kovács")
+    video = tmp_path / "badge.y4m"
+    write_y4m(badge_image(registration), video)
+    _, page = launch(user, video=video)
+    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.click("#camera-toggle")
+    assert verdict(page, "welcome") == "Welcome, Zoltán Kovács"
+    # The badge stays in front of the camera (the fake video loops) for 6 more seconds:
+    # the green verdict stays and nothing more is sent.
+    page.wait_for_timeout(6000)
+    assert page.get_attribute("#verdict", "data-code") == "welcome"
+    assert [log.verdict for log in scan_logs()] == ["welcome"]
+
+
+def test_without_quiet_time_the_camera_scans_the_same_badge_again(
+        app, launch, checkin_server, door_scene, make_registration, badge_image, tmp_path):
+    app.config["CHECKIN_QUIET_SECONDS"] = 0  # the scanner reads the setting from its page
+    event, checkpoint, user = door_scene
+    registration = make_registration(event)
+    video = tmp_path / "badge.y4m"
+    write_y4m(badge_image(registration), video)
+    _, page = launch(user, video=video)
+    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.click("#camera-toggle")
+    assert verdict(page, "already_checked_in")
+    page.click("#camera-toggle")
+    assert [log.verdict for log in scan_logs()][:2] == ["welcome", "already_checked_in"]
+
+
+@pytest.mark.parametrize(("language", "title"), [
+    ("en", "Already checked in at 13:47 at Gate 2"),
+    ("pl", "Wejście już zarejestrowane o 13:47 (Gate 2)"),
+])
+def test_offline_verdicts_and_search_show_the_page_language_and_a_24_hour_clock(
+        launch, checkin_server, door_scene, make_registration, language, title):
+    import datetime as dt
+
+    from conference.services.checkin.core import check_in
+
+    event, checkpoint, user = door_scene
+    registration = make_registration(event, first_name="Łucja", last_name="Gęślą")
+    check_in(event, checkpoint, registration.ticket_code, user=user, nonce="clock-test-1",
+             now=dt.datetime(2026, 5, 12, 11, 47, tzinfo=dt.UTC))  # 13:47 in Kraków
+    db.session.commit()
+    context, page = launch(user)
+    context.add_cookies([{"name": "lang", "value": language, "url": checkin_server}])
+    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.wait_for_selector("#scanner[data-ready=true]")
+    page.wait_for_selector("#offline-status:not(:empty)")
+
+    context.set_offline(True)
+    page.keyboard.type(registration.ticket_code + "\n")
+    assert verdict(page, "already_checked_in") == title
+    page.fill("#search", "GESLA lucja")  # offline, folded in the page like on the server
+    page.press("#search", "Enter")
+    page.wait_for_selector(".search-result .already-in")
+    assert "13:47" in page.inner_text(".search-result .already-in")
+    assert "Łucja Gęślą" in page.inner_text(".search-result .who")
+
+
+def test_scanner_reloaded_offline_still_scans_and_syncs_its_queue_once(
+        launch, checkin_server, door_scene, make_registration):
+    event, checkpoint, user = door_scene
+    arriving = make_registration(event, first_name="Ægir", last_name="Þórsson")
+    context, page = launch(user)
+    url = scanner_url(checkin_server, event, checkpoint)
+    page.goto(url)
+    # The service worker keeps the page and the offline list.
+    page.wait_for_selector("#scanner[data-kept=true]", timeout=VERDICT_TIMEOUT)
+
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#scanner[data-ready=true]")
+    assert page.get_attribute("#connection", "data-state") == "offline"
+    page.keyboard.type(arriving.ticket_code + "\n")
+    assert verdict(page, "welcome") == "Welcome, Ægir Þórsson"
+    page.keyboard.type(arriving.ticket_code + "\n")
+    assert verdict(page, "already_checked_in")
+    assert page.inner_text("#queue-status") == "Offline: 2 scans waiting"
+
+    # The queue survives another reload without a connection (IndexedDB).
+    page.reload()
+    page.wait_for_selector("#scanner[data-ready=true]")
+    assert page.inner_text("#queue-status") == "Offline: 2 scans waiting"
+    page.keyboard.type(arriving.ticket_code + "\n")  # the list knows the queued entry
+    assert verdict(page, "already_checked_in")
+    assert entries() == [] and scan_logs() == []
+
+    context.set_offline(False)
+    page.wait_for_selector("#queue-status", state="hidden", timeout=VERDICT_TIMEOUT)
+    page.reload()  # online again: nothing left to send twice
+    page.wait_for_selector("#scanner[data-ready=true]")
+    assert page.is_hidden("#queue-status")
+    [entry] = entries()
+    assert entry.registration_id == arriving.id and entry.offline
+    logs = scan_logs()
+    assert [log.verdict for log in logs] == ["welcome", "already_checked_in",
+                                             "already_checked_in"]
+    assert len({log.nonce for log in logs}) == 3 and all(log.offline for log in logs)
+
+
+def test_after_logout_the_scanner_kept_for_offline_use_is_forgotten(
+        launch, checkin_server, door_scene, make_registration):
+    event, checkpoint, user = door_scene
+    make_registration(event, first_name="Ingrid", last_name="Løvlie")
+    context, page = launch(user)
+    url = scanner_url(checkin_server, event, checkpoint)
+    page.goto(url)
+    page.wait_for_selector("#scanner[data-kept=true]", timeout=VERDICT_TIMEOUT)
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(lambda u: "/checkin/" not in u)
+    page.goto(url)  # online: the server sends the login page; the worker forgets the scanner
+    assert "/login" in page.url
+    context.set_offline(True)
+    from playwright.sync_api import Error as PlaywrightError
+
+    with pytest.raises(PlaywrightError, match=r"net::ERR_"):  # nothing kept to show
+        page.goto(url)

@@ -36,6 +36,7 @@ from conference.services.badges.pdf import (
     harfbuzz_subset_available,
     render_pdf,
 )
+from conference.services.registration.search import matches_search, search_words
 from conference.services.registration.seats import record_change
 
 log = logging.getLogger(__name__)
@@ -210,12 +211,10 @@ def select_for_badges(event: Event, *, ticket_type_id: int | None = None,
             db.and_(Registration.badge_role_override.is_(None), TicketType.badge_role == role),
         ))
     search = search.strip()
-    if search:
-        pattern = f"%{search.lower()}%"
+    words = search_words(search)
+    if words:
         query = query.where(db.or_(
-            db.func.lower(Registration.first_name + " " + Registration.last_name).like(pattern),
-            db.func.lower(Registration.organization).like(pattern),
-            Registration.email.like(pattern),
+            db.and_(*matches_search(words)),
             Registration.ticket_code == search.upper(),
         ))
     return print_order(db.session.execute(query).scalars())

@@ -347,6 +347,7 @@ def ensure_speaker_registration(speaker: Speaker, now: dt.datetime | None = None
         email=speaker.email, organization=speaker.affiliation[:200], locale=speaker.locale,
         created_at=now, state_changed_at=now, payment_status=status_for_price(ticket_type),
     )
+    registration.refresh_search_key()
     registration.changes.append(RegistrationChange(at=now, action="registered",
                                                    detail="speaker"))
     db.session.add(registration)

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
 from conference.extensions import db
-from conference.models import Checkpoint, Event, Registration, Session, SessionStatus
+from conference.models import (
+    CheckIn,
+    CheckinRule,
+    Checkpoint,
+    Event,
+    Registration,
+    Role,
+    Session,
+    SessionStatus,
+    User,
+)
+from conference.models.types import utcnow
 from conference.services import DomainError
+from conference.services.checkin.core import rule_day_key
+from conference.services.registration.search import matches_search, search_words
 
 
 class CheckpointError(DomainError):
@@ -50,6 +66,40 @@ def add_entrance(event: Event, name: str) -> Checkpoint:
     return checkpoint
 
 
+def set_checkin_rule(event: Event, checkpoint: Checkpoint | None,
+                     rule: CheckinRule | str | None) -> None:
+    """How often a badge may pass: ``once`` (for the whole event), ``daily`` or
+    ``unlimited``. All entrances count as one entry, so they share one rule, the event's:
+    ``checkpoint`` None or an entrance sets it. A workshop checkpoint gets its own rule, or
+    the event's again with ``rule`` None. Flushes."""
+    if rule is not None and not isinstance(rule, CheckinRule):
+        try:
+            rule = CheckinRule(rule)
+        except ValueError:
+            raise CheckpointError("unknown check-in rule", field="rule") from None
+    if checkpoint is not None and checkpoint.event_id != event.id:
+        raise CheckpointError("checkpoint of another event")
+    if checkpoint is None or checkpoint.is_entrance:
+        if rule is None:
+            raise CheckpointError("the entrances need a rule", field="rule")
+        event.checkin_rule = rule
+    else:
+        checkpoint.checkin_rule = rule
+    db.session.flush()
+
+
+def door_landing(user: User) -> Checkpoint | None:
+    """Where a door-staff account starts after login: the first entrance of its one event
+    (None for other roles, several events or an event without an entrance yet)."""
+    if user.role is not Role.DOOR or user.is_superuser:
+        return None
+    events = [event for event in user.events if user.can_check_in(event)]
+    if len(events) != 1:
+        return None
+    entrances = [c for c in checkpoints_of(events[0]) if c.is_entrance]
+    return entrances[0] if entrances else None
+
+
 def checkpoints_of(event: Event, *, active_only: bool = True) -> list[Checkpoint]:
     query = db.select(Checkpoint).filter_by(event_id=event.id)
     if active_only:
@@ -63,19 +113,61 @@ def checkpoints_of(event: Event, *, active_only: bool = True) -> list[Checkpoint
 # Name search (forgotten badge)
 
 
-def search_registrations(event: Event, query: str, *, limit: int = 10) -> list[Registration]:
-    """Registrations of the event whose name, email or organization contains ``query``."""
-    words = [w for w in query.strip().lower().split() if w][:4]
+@dataclass
+class SearchHit:
+    """A registration found by the door's name search, with its entry (if any) under the
+    checkpoint's rule, so the door sees who is already in."""
+
+    registration: Registration
+    entered_at: dt.datetime | None = None
+    entered_checkpoint: str | None = None
+
+
+def search_registrations(event: Event, query: str, *, checkpoint: Checkpoint | None = None,
+                         now: dt.datetime | None = None, limit: int = 10) -> list[SearchHit]:
+    """Registrations of the event whose name, organisation or email contains every word of
+    ``query``, ignoring case and diacritics ("gesla" finds "Gęślą"). With ``checkpoint``,
+    each hit carries the entry that would make a scan there "already checked in"."""
+    words = search_words(query, limit=4)
     if not words or sum(len(w) for w in words) < 2:
         return []
-    statement = db.select(Registration).filter_by(event_id=event.id)
-    for word in words:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        statement = statement.where(sa.or_(
-            sa.func.lower(Registration.first_name).like(pattern),
-            sa.func.lower(Registration.last_name).like(pattern),
-            Registration.email.like(pattern),
-            sa.func.lower(Registration.organization).like(pattern),
-        ))
-    statement = statement.order_by(Registration.last_name, Registration.first_name).limit(limit)
-    return list(db.session.execute(statement).scalars())
+    registrations = db.session.execute(
+        db.select(Registration).where(Registration.event_id == event.id,
+                                      *matches_search(words))
+        .options(sa.orm.joinedload(Registration.ticket_type))
+        .order_by(Registration.last_name, Registration.first_name, Registration.id)
+        .limit(limit)
+    ).scalars().all()
+    hits = [SearchHit(r) for r in registrations]
+    if checkpoint is None or not hits:
+        return hits
+    now = now or utcnow()
+    day_key = rule_day_key(checkpoint.rule, event.tz, now)
+    if day_key is None:  # unlimited: nobody is ever "already in"
+        return hits
+    entries = {
+        entry.registration_id: entry for entry in db.session.execute(
+            db.select(CheckIn).where(
+                CheckIn.registration_id.in_([h.registration.id for h in hits]),
+                CheckIn.scope == checkpoint.scope, CheckIn.day_key == day_key)
+            .options(sa.orm.joinedload(CheckIn.checkpoint))
+        ).scalars()
+    }
+    for hit in hits:
+        entry = entries.get(hit.registration.id)
+        if entry is not None:
+            hit.entered_at = entry.checked_in_at
+            hit.entered_checkpoint = entry.checkpoint.name
+    return hits
+
+
+def masked_email(email: str) -> str:
+    """Enough of an email to tell two people of the same name apart, too little to write to
+    them: ``jan.kowalski@uj.edu.pl`` -> ``j***@u***.pl``."""
+    local, _, domain = (email or "").partition("@")
+    if not local or not domain:
+        return "***"
+    name, _, tld = domain.rpartition(".")
+    if not name:
+        return f"{local[0]}***@{domain[0]}***"
+    return f"{local[0]}***@{name[0]}***.{tld}"

@@ -127,7 +127,7 @@ class ScanPoint:
     def of(cls, event: Event, checkpoint: Checkpoint) -> ScanPoint:
         session = checkpoint.session
         return cls(
-            event_id=event.id, timezone=event.timezone, rule=event.checkin_rule,
+            event_id=event.id, timezone=event.timezone, rule=checkpoint.rule,
             requires_payment=event.requires_payment, checkpoint_id=checkpoint.id,
             session_id=checkpoint.session_id,
             needs_seat=_needs_seat(session), active=checkpoint.active,
@@ -182,9 +182,9 @@ def rule_day_key(rule: CheckinRule, tz: ZoneInfo, instant: dt.datetime) -> str |
     return None
 
 
-def day_key_for(event: Event, instant: dt.datetime) -> str | None:
-    """The ``CheckIn.day_key`` for an entry at ``instant`` under the event's rule."""
-    return rule_day_key(event.checkin_rule, event.tz, instant)
+def day_key_for(event: Event, checkpoint: Checkpoint, instant: dt.datetime) -> str | None:
+    """The ``CheckIn.day_key`` for an entry at ``instant`` under the checkpoint's rule."""
+    return rule_day_key(checkpoint.rule, event.tz, instant)
 
 
 # ---------------------------------------------------------------------------------------

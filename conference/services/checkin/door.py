@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from conference.extensions import db
-from conference.models import Event, LoginSession, Registration, Session, User
+from conference.models import CheckinRule, Event, LoginSession, Registration, Session, User
 from conference.models.accounts import may_check_in
 from conference.models.events import event_staff
 from conference.models.types import utcnow
@@ -44,7 +44,8 @@ def _door_query() -> sa.Select:
             logins.c.ended_at.label("login_ended_at"),
             users.c.active, users.c.role, users.c.is_superuser,
             assigned.label("assigned"), events.c.id.label("event_id"), events.c.timezone,
-            events.c.checkin_rule, events.c.requires_payment,
+            sa.func.coalesce(places.c.checkin_rule, events.c.checkin_rule)
+            .label("checkin_rule"), events.c.requires_payment,
             places.c.id.label("checkpoint_id"),
             places.c.session_id, places.c.active.label("checkpoint_active"),
             sessions.c.seat_capacity,
@@ -82,7 +83,7 @@ def door_access(slug: str, checkpoint_id: int | None, user_id: int, secret: str,
     point = None
     if row.checkpoint_id is not None:
         point = ScanPoint(
-            event_id=row.event_id, timezone=row.timezone, rule=row.checkin_rule,
+            event_id=row.event_id, timezone=row.timezone, rule=CheckinRule(row.checkin_rule),
             requires_payment=row.requires_payment, checkpoint_id=row.checkpoint_id,
             session_id=row.session_id,
             needs_seat=row.seat_capacity is not None, active=row.checkpoint_active,

@@ -68,7 +68,7 @@ def offline_bundle(event: Event, checkpoint: Checkpoint, *, now: dt.datetime | N
         ScanPoint.of(event, checkpoint).rule_parameters(now),
     ).all()
     entries_query = db.select(CheckIn).filter_by(event_id=event.id, scope=checkpoint.scope)
-    day_key = day_key_for(event, now)
+    day_key = day_key_for(event, checkpoint, now)
     if day_key is not None:
         entries_query = entries_query.filter_by(day_key=day_key)
     else:
@@ -85,6 +85,7 @@ def offline_bundle(event: Event, checkpoint: Checkpoint, *, now: dt.datetime | N
             "h": offline_hash(salt, registration.ticket_code),
             "id": registration.id,
             "name": registration.full_name,
+            "organization": registration.organization,
             "ticket_type": registration.ticket_type.name,
             "badge_role": registration.badge_role.value,
             "state": registration.state.value,
@@ -96,7 +97,7 @@ def offline_bundle(event: Event, checkpoint: Checkpoint, *, now: dt.datetime | N
     return {
         "event": event.slug,
         "checkpoint": {"id": checkpoint.id, "name": checkpoint.name},
-        "rule": event.checkin_rule.value,
+        "rule": checkpoint.rule.value,
         "timezone": event.timezone,
         "generated_at": now.isoformat(),
         "hash": {"algorithm": "sha256", "salt": salt, "hex_digits": OFFLINE_HASH_HEX},
@@ -180,7 +181,7 @@ def _first_scan_wins(event, checkpoint, verdict: Verdict, at: dt.datetime,
                      local_verdict: str) -> CheckInConflict | None:
     """The offline scan was earlier than the entry on record: it becomes the entry."""
     registration = db.session.get(Registration, verdict.registration_id)
-    entry = existing_entry(registration, checkpoint, day_key_for(event, at))
+    entry = existing_entry(registration, checkpoint, day_key_for(event, checkpoint, at))
     if entry is None or entry.checked_in_at <= at:
         return None
     later_scan = db.session.execute(

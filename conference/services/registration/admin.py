@@ -25,6 +25,7 @@ from conference.models import (
 )
 from conference.models.registrations import SEAT_HOLDING_STATES
 from conference.services.registration.payment import payment_state_condition
+from conference.services.registration.search import matches_search, search_words
 from conference.services.registration.settings import ticket_types_of
 
 # --- The registrations list ------------------------------------------------------------
@@ -64,13 +65,9 @@ class RegistrationFilter:
     def where(self, event: Event) -> list:
         """The SQL conditions of this filter."""
         conditions = [Registration.event_id == event.id]
-        # Control characters (NUL above all: PostgreSQL refuses it) never match a name.
-        search = "".join(ch if ch.isprintable() else " " for ch in self.search)
-        for word in search.split()[:6]:
-            conditions.append(sa.or_(*(
-                column.icontains(word[:100], autoescape=True)
-                for column in (Registration.first_name, Registration.last_name,
-                               Registration.email, Registration.organization))))
+        # Every word in the folded name, organisation or email, whatever the case and
+        # diacritics; control characters (NUL above all: PostgreSQL refuses it) split words.
+        conditions.extend(matches_search(search_words(self.search)))
         if self.ticket_type_id is not None:
             conditions.append(Registration.ticket_type_id == self.ticket_type_id)
         if self.states:

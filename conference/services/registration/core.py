@@ -180,6 +180,7 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
             consent_public_list=consent_public_list, consent_news=consent_news,
             waitlist_seq=seats.take_waitlist_number(event) if state is S.WAITLISTED else None,
         )
+        registration.refresh_search_key()
         db.session.add(registration)
         registration.answers = [Answer(question_id=qid, value=value)
                                 for qid, value in cleaned_answers.items() if value]
@@ -353,6 +354,7 @@ def update_details(registration: Registration, details: AttendeeDetails, *,
             if getattr(registration, field) != getattr(clean, field):
                 changed.append(field)
                 setattr(registration, field, getattr(clean, field))
+        registration.refresh_search_key()
         if cleaned_answers is not None:
             current = {a.question_id: a for a in registration.answers}
             for question_id, value in cleaned_answers.items():

@@ -275,6 +275,7 @@ def _import_rows(event, rows, *, by_user, ignore_capacity, notify, now) -> Impor
             created_at=now, state_changed_at=now,
             payment_status=status_for_price(row.ticket_type),
         )
+        registration.refresh_search_key()
         db.session.add(registration)
         record_change(registration, "registered",
                       f"confirmed, {row.ticket_type.name} (invited guest, CSV line {row.line})",
