@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 from conference.extensions import db
 from conference.models import OutboxMessage, OutboxStatus
 from conference.services.messaging.outbox import (
+    InvalidDomain,
     SmtpUtf8Unsupported,
     deliver_pending,
     enqueue_mail,
@@ -97,6 +98,26 @@ def test_envelope_addresses_with_and_without_smtputf8():
     assert envelope_address("jan@żółw.pl", smtputf8=False) == "jan@xn--w-uga1v8h.pl"
     with pytest.raises(SmtpUtf8Unsupported):
         envelope_address("zoë@example.org", smtputf8=False)
+    with pytest.raises(InvalidDomain):
+        envelope_address("jan@bü-.example", smtputf8=False)
+
+
+def test_an_invalid_international_domain_fails_at_once_with_the_reason(app, smtp_server):
+    message = _queue("jan@bü-.example")
+    assert deliver_pending(now=NOW).failed == 1
+    failed = _reload(message)
+    assert failed.status is OutboxStatus.FAILED and failed.attempts == 1
+    assert failure_code(failed) == "invalid_domain"
+    assert smtp_server.messages == []
+
+
+def test_a_non_ascii_sender_name_arrives_intact_without_smtputf8(app, smtp_server):
+    app.config["MAIL_DEFAULT_SENDER"] = "Konferencja Łódź <noreply@lsos.example>"
+    _queue("anna@example.org")
+    assert deliver_pending(now=NOW).sent == 1
+    [received] = smtp_server.messages
+    assert received["From"] == "Konferencja Łódź <noreply@lsos.example>"
+    assert smtp_server.envelopes[0].mail_from == "noreply@lsos.example"
 
 
 class _DataReply:
