@@ -120,6 +120,7 @@ def test_a_confirmed_proposal_never_shows_or_badges_a_nameless_co_speaker(
     co = proposal.speakers[1]
     co.is_invited = True  # even an invited speaker stays hidden until named
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event)
     session = decisions.confirm_participation(proposal)
     # An organizer puts the nameless co-speaker into the session by hand.
     session.speakers.append(co)

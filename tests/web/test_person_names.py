@@ -91,6 +91,7 @@ def test_a_nameless_co_speaker_is_shown_nowhere_public_and_invited_to_organizers
     co = proposal.speakers[1]
     co.is_invited = True
     decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(event)
     session = decisions.confirm_participation(proposal)
     session.speakers.append(co)
     session.starts_at = dt.datetime.combine(event.starts_on, dt.time(10), tzinfo=event.tz)
