@@ -84,6 +84,9 @@ def load_config() -> dict:
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         #: Tries before an outbox message is marked failed for good.
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        #: Back-off between tries: the first wait, doubling up to the longest wait (seconds).
+        "MAIL_RETRY_FIRST_SECONDS": _int("MAIL_RETRY_FIRST_SECONDS", 30),
+        "MAIL_RETRY_MAX_SECONDS": _int("MAIL_RETRY_MAX_SECONDS", 3600),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,

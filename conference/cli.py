@@ -112,10 +112,14 @@ def _set_active(email: str, active: bool) -> None:
 
 
 @mail_cli.command("send-pending")
-def send_pending():
-    """Deliver every due message once."""
-    from conference.services.messaging.outbox import deliver_pending
+@click.option("--now", "right_away", is_flag=True,
+              help="Also send deferred messages (waiting to retry) right away.")
+def send_pending(right_away):
+    """Deliver every due message once (with --now, deferred ones too)."""
+    from conference.services.messaging.outbox import deliver_pending, force_deferred
 
+    if right_away:
+        force_deferred()
     report = deliver_pending(limit=10_000)
     click.echo(f"sent={report.sent} deferred={report.deferred} failed={report.failed}")
 

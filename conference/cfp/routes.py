@@ -73,6 +73,16 @@ def speaker_photo_url(speaker: Speaker) -> str | None:
                    v=version)
 
 
+def speaker_label(speaker: Speaker) -> str:
+    """A speaker as staff pages name them: a co-speaker who has not given a name yet is
+    "invited" with their email (public pages never show such a speaker)."""
+    return speaker.name or _("invited (%(email)s)", email=speaker.email)
+
+
+# A global, so that imported macros (macros/speakers.html) see it too.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(speaker_label=speaker_label))
+
+
 @bp.app_context_processor
 def _labels():
     return {"SESSION_TYPE_LABELS": SESSION_TYPE_LABELS,

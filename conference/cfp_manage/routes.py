@@ -14,6 +14,7 @@ from conference.cfp.routes import (
     proposal_fields_from_form,
     proposal_form,
     show_domain_error,
+    speaker_label,
 )
 from conference.cfp_manage.forms import (
     AssignmentForm,
@@ -362,11 +363,11 @@ def _set_visibility(event: Event, speaker_id: int, public: bool):
     cfp_organizer.set_speaker_visibility(speaker, public)
     db.session.commit()
     if public:
-        flash(_("%(name)s is no longer hidden from the public pages.", name=speaker.name),
-              "success")
+        flash(_("%(name)s is no longer hidden from the public pages.",
+                name=speaker_label(speaker)), "success")
     else:
-        flash(_("%(name)s is hidden: no public page or export names them.", name=speaker.name),
-              "success")
+        flash(_("%(name)s is hidden: no public page or export names them.",
+                name=speaker_label(speaker)), "success")
     target = request.args.get("next", "")
     return redirect(target if is_local_path(target)
                     else url_for("cfp_manage.speakers", slug=event.slug))

@@ -24,6 +24,7 @@ from conference.demo.proposals import _demo_proposals
 from conference.demo.registrations import _demo_registrations
 from conference.extensions import db
 from conference.models import Event, EventStatus, User
+from conference.services.messaging.outbox import skip_unsent
 
 __all__ = ["DEMO_PASSWORD", "FIRST_NAMES", "LAST_NAMES", "ORGANIZATIONS", "demo_start",
            "load_demo"]
@@ -47,6 +48,8 @@ def load_demo(seed: int = 2026) -> str:
     steps = [f"event {event.slug}", f"{len(staff)} staff accounts"]
     for step in DEMO_STEPS:
         steps.append(step(event, rng))
+    # The demo's people are invented: their mail is recorded, visible, and never sent.
+    steps.append(f"{skip_unsent(event)} emails recorded as not sent (demo data)")
     db.session.commit()
     return "Demo loaded: " + ", ".join(steps)
 

@@ -125,6 +125,11 @@ def _demo_proposals(event: Event, rng: random.Random) -> str:
         if kind == "confirmed":
             decisions.release_decision_emails(event, [proposal])  # told before they confirm
             for link in proposal.speaker_links:
+                if not link.speaker.name:  # a co-speaker names themself before confirming
+                    cfp.update_speaker_profile(link.speaker, cfp.SpeakerProfile(
+                        name=f"{FIRST_NAMES[number % len(FIRST_NAMES)]} "
+                             f"{LAST_NAMES[(number * 7) % len(LAST_NAMES)]}",
+                        email=link.speaker.email))
                 link.confirmed_at = link.confirmed_at or now
             decisions.confirm_participation(proposal)
         counts[kind] = counts.get(kind, 0) + 1

@@ -105,8 +105,9 @@ class Session(db.Model):
 
     @property
     def public_speakers(self) -> list[Speaker]:
-        """The speakers public pages and exports may name (organizers can hide a speaker)."""
-        return [speaker for speaker in self.speakers if speaker.is_public]
+        """The speakers public pages and exports may name (organizers can hide a speaker; a
+        co-speaker who has not given a name yet is not shown)."""
+        return [speaker for speaker in self.speakers if speaker.is_public and speaker.name]
 
     @property
     def needs_booking(self) -> bool:

@@ -17,8 +17,11 @@ class OutboxStatus(enum.Enum):
     HELD = "held"
     PENDING = "pending"
     SENT = "sent"
-    #: Gave up after ``MAIL_MAX_ATTEMPTS`` tries.
+    #: Gave up after ``MAIL_MAX_ATTEMPTS`` tries, or at once when the address can never be
+    #: delivered (``last_error`` says why).
     FAILED = "failed"
+    #: Recorded but deliberately never sent (e.g. the demo data's mail); workers skip it.
+    SKIPPED = "skipped"
 
 
 class OutboxMessage(db.Model):
@@ -41,6 +44,7 @@ class OutboxMessage(db.Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Why the last try failed; empty while a worker is sending it and after success.
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

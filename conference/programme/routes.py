@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from conference.agenda.grid import build_grid
+from conference.cfp.routes import speaker_label as _staff_name
 from conference.extensions import db
 from conference.i18n import format_local_datetime, format_local_time
 from conference.links import add_link
@@ -24,6 +25,7 @@ from conference.programme.forms import (
 )
 from conference.security import event_access, get_in_event_or_404
 from conference.services import DomainError
+from conference.services.cfp import proposals as cfp_service
 from conference.services.programme.conflicts import Conflict, ConflictKind, find_conflicts
 from conference.services.programme.sessions import (
     UnconfirmedConflicts,
@@ -88,7 +90,7 @@ def describe_conflict(conflict: Conflict, event: Event) -> str:
     if conflict.kind is ConflictKind.SPEAKER_DOUBLE_BOOKED:
         second = conflict.sessions[1]
         return _("%(speaker)s speaks in “%(a)s” (%(at)s) and “%(b)s” (%(bt)s).",
-                 speaker=conflict.speaker.name, a=first.title, at=when(first),
+                 speaker=_staff_name(conflict.speaker), a=first.title, at=when(first),
                  b=second.title, bt=when(second))
     if conflict.kind is ConflictKind.OUTSIDE_EVENT_DAYS:
         return _("“%(a)s” (%(at)s) is outside the event's days.", a=first.title, at=when(first))
@@ -97,7 +99,7 @@ def describe_conflict(conflict: Conflict, event: Event) -> str:
                  seats=first.seat_capacity, room=first.room.name, cap=first.room.capacity)
     span = conflict.unavailability
     return _("%(speaker)s is unavailable %(from)s–%(to)s (%(note)s) but speaks in “%(a)s”.",
-             speaker=conflict.speaker.name, a=first.title,
+             speaker=_staff_name(conflict.speaker), a=first.title,
              **{"from": format_local_datetime(span.starts_at, event, "short"),
                 "to": format_local_datetime(span.ends_at, event, "short"),
                 "note": span.note or "-"})
@@ -192,16 +194,16 @@ def speakers(event: Event):
     """A minimal speaker list; full speaker management lives in the speakers feature."""
     form = SpeakerForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        exists = db.session.execute(
-            db.select(Speaker.id).where(Speaker.event_id == event.id, Speaker.email == email)
-        ).first()
-        if exists:
-            form.email.errors.append(_("A speaker with this email already exists."))
+        profile = cfp_service.SpeakerProfile(
+            name=form.name.data, email=form.email.data, affiliation=form.affiliation.data or "",
+            biography=form.biography.data or "")
+        try:
+            cfp_service.add_speaker(event, profile)
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.details.get("field", ""), form.name)
+            field.errors = [*field.errors, str(error.message)]
         else:
-            db.session.add(Speaker(event=event, name=form.name.data.strip(), email=email,
-                                   affiliation=form.affiliation.data or "",
-                                   biography=form.biography.data or ""))
             db.session.commit()
             flash(_("Speaker added."), "success")
             return redirect(url_for("programme.speakers", slug=event.slug))
@@ -221,7 +223,7 @@ def _session_form_choices(form, event: Event) -> None:
     ]
     if hasattr(form, "speakers"):
         form.speakers.choices = [
-            SelectChoice(s.id, f"{s.name}, {s.affiliation}" if s.affiliation else s.name)
+            SelectChoice(s.id, ", ".join(filter(None, [_staff_name(s), s.affiliation])))
             for s in _speakers(event)
         ]
 

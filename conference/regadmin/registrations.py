@@ -36,6 +36,7 @@ from conference.registration.forms import country_choices, form_with_questions
 from conference.security import event_access
 from conference.services import DomainError
 from conference.services.checkin.core import undo_check_in
+from conference.services.messaging.listing import messages_to
 from conference.services.registration import core as registration_service
 from conference.services.registration import seats as seats_service
 from conference.services.registration.admin import (
@@ -214,6 +215,7 @@ def registration(event: Event, registration_id: int):
         history=registration_history(reg), check_ins=check_ins_of([reg.id]).get(reg.id, []),
         questions=[q for q in questions_of(event) if q.active or q.id in answers],
         answers=answers, payments=list(PaymentStatus), confirm=ConfirmForm(),
+        emails=messages_to(event, reg.email),
         waitlist_position=(seats_service.waitlist_position(reg)
                            if reg.state is RegistrationState.WAITLISTED else None))
 

@@ -15,6 +15,7 @@ from conference.extensions import db
 from conference.models import Event, Role, User
 from conference.models.types import utcnow
 from conference.services import DomainError
+from conference.services.names import InvalidName, clean_person_name
 from conference.services.sessions import end_all_sessions
 
 MIN_PASSWORD_LENGTH = 10
@@ -64,7 +65,12 @@ def create_account(
     check_password_strength(password)
     if db.session.execute(db.select(User.id).filter_by(email=email)).first():
         raise AccountError(str(_l("An account with this email already exists.")), field="email")
-    user = User(email=email, name=name.strip(), role=role, is_superuser=is_superuser)
+    try:
+        name = clean_person_name(name, required=False)
+    except InvalidName as error:
+        raise AccountError(str(_l("Please enter a name using letters (hyphens, apostrophes "
+                                  "and spaces are fine).")), field="name") from error
+    user = User(email=email, name=name, role=role, is_superuser=is_superuser)
     user.set_password(password)
     user.events = list(events or [])
     db.session.add(user)

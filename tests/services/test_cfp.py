@@ -97,6 +97,7 @@ def test_co_speaker_confirms_through_their_link(make_event, make_cfp, make_propo
     make_cfp(event)
     proposal = make_proposal(event, co_speakers=["lena@example.de"])
     co = proposal.speakers[1]
+    co.name = "Lena Nowak"
     cfp.confirm_co_speaking(co, proposal, now=NOW)
     link = db.session.execute(db.select(ProposalSpeaker).filter_by(speaker_id=co.id)).scalar_one()
     assert link.confirmed_at is not None

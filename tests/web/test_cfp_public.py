@@ -222,6 +222,8 @@ def test_speaker_declares_unavailability_in_event_time(client, event, make_propo
 def test_co_speaker_confirms_on_their_page(client, event, make_proposal):
     proposal = make_proposal(event, co_speakers=["jonas@example.de"])
     co = proposal.speakers[1]
+    co.name = "Jonas Weber"
+    db.session.commit()
     client.post(f"/e/{event.slug}/speaker/{co.token}/proposals/{proposal.id}/confirm")
     db.session.expire_all()
     assert proposal.speaker_links[1].confirmed_at is not None

@@ -132,7 +132,7 @@ def _decision_emails(proposal: Proposal, template: DecisionTemplate, kind: str) 
     for link in proposal.speaker_links:
         speaker = link.speaker
         values = {
-            "speaker_name": speaker.name,
+            "speaker_name": speaker.name or speaker.email,
             "title": proposal.title,
             "event": proposal.event.name,
             "link": proposal_link(proposal) if link.is_submitter else speaker_link(speaker),
@@ -246,8 +246,9 @@ def confirm_participation(proposal: Proposal, now: dt.datetime | None = None) ->
         raise NotAccepted(_l("Only an accepted proposal can be confirmed."))
     _refuse_if_held(proposal)
     now = now or utcnow()
+    # A co-speaker who has not confirmed, or has no name yet, is not put on the programme.
     speakers = [link.speaker for link in proposal.speaker_links
-                if link.is_submitter or link.confirmed_at is not None]
+                if (link.is_submitter or link.confirmed_at is not None) and link.speaker.name]
     session = Session(
         event_id=proposal.event_id, starts_at=None, ends_at=None, room_id=None,
         speakers=speakers,
@@ -319,12 +320,16 @@ def _split_name(name: str) -> tuple[str, str]:
     return (first, last) if first else (last, "")
 
 
-def ensure_speaker_registration(speaker: Speaker, now: dt.datetime | None = None) -> Registration:
+def ensure_speaker_registration(speaker: Speaker,
+                                now: dt.datetime | None = None) -> Registration | None:
     """Give a speaker a confirmed registration with a Speaker badge, without duplicates.
 
     An existing registration with the same email keeps its ticket and gets the Speaker
-    badge role; otherwise one is made on the speaker ticket type.
+    badge role; otherwise one is made on the speaker ticket type. A speaker without a name
+    gets none (a badge never shows an email): None.
     """
+    if not speaker.name:
+        return None
     now = now or utcnow()
     _lock(speaker)  # one registration even when two of their proposals are confirmed at once
     existing = db.session.execute(

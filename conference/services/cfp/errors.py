@@ -23,3 +23,15 @@ class ProposalLocked(CfpError):
 
 class UnavailabilityInvalid(CfpError):
     code = "unavailability_invalid"
+
+
+class InvalidSpeakerName(CfpError):
+    """A speaker's name breaks the rule for every person's name (``services.names``)."""
+
+    code = "invalid_name"
+
+
+class NameRequired(CfpError):
+    """The speaker must give their name first (e.g. before confirming as co-speaker)."""
+
+    code = "name_required"

@@ -25,6 +25,8 @@ from conference.services.cfp.errors import (
     CfpClosed,
     CfpError,
     InvalidChoice,
+    InvalidSpeakerName,
+    NameRequired,
     ProposalLocked,
     UnavailabilityInvalid,
 )
@@ -38,6 +40,7 @@ from conference.services.cfp.settings import (
     offered_tracks,
 )
 from conference.services.messaging.outbox import enqueue_mail
+from conference.services.names import InvalidName, clean_person_name
 
 #: Co-speakers per proposal, besides the submitter.
 MAX_CO_SPEAKERS = 5
@@ -66,6 +69,27 @@ class SpeakerProfile:
     biography: str = ""
     links: str = ""
     photo: bytes | None = None
+
+
+#: A speaker's name: the column's length.
+NAME_LIMIT = 200
+NAME_MESSAGES = {
+    "required": _l("Please enter the name."),
+    "too_long": _l("The name is too long."),
+}
+NAME_MESSAGE = _l("Please enter a name using letters (hyphens, apostrophes and spaces are "
+                  "fine).")
+
+
+def clean_speaker_name(value: str | None) -> str:
+    """The name by the rule for every person's name; raises InvalidSpeakerName (field
+    ``name``) with a message for the speaker."""
+    try:
+        return clean_person_name(value, field="name", max_length=NAME_LIMIT)
+    except InvalidName as error:
+        reason = error.details["reason"]
+        raise InvalidSpeakerName(NAME_MESSAGES.get(reason, NAME_MESSAGE), field="name",
+                                 reason=reason) from error
 
 
 # --- Submission ----------------------------------------------------------------------------
@@ -141,12 +165,13 @@ def submit_proposal(
     email = profile.email.strip().lower()
     if not profile.name.strip() or not email:
         raise CfpError(_l("Your name and email are required."), field="name")
+    name = clean_speaker_name(profile.name)
     co_emails = _clean_emails(list(co_speaker_emails), email)
     photo_name = store_photo(profile.photo) if profile.photo else None
 
     speaker = find_speaker(event, email)
     if speaker is None:
-        speaker = Speaker(event=event, email=email, name=profile.name.strip(),
+        speaker = Speaker(event=event, email=email, name=name,
                           affiliation=profile.affiliation.strip(), biography=profile.biography,
                           links=profile.links.strip(), photo_filename=photo_name, locale=locale)
         db.session.add(speaker)
@@ -173,12 +198,15 @@ def submit_proposal(
 def invite_co_speaker(
     proposal: Proposal, email: str, *, inviter: Speaker, locale: str = "en"
 ) -> ProposalSpeaker:
-    """Link a co-speaker (created from their email if new) and email them their own link."""
+    """Link a co-speaker (created from their email if new) and email them their own link.
+
+    A new co-speaker has no name until they give one on their page: until then nothing
+    public shows them (never their email) and organizers see them as invited.
+    """
     event = proposal.event
     speaker = find_speaker(event, email)
     if speaker is None:
-        speaker = Speaker(event=event, email=email.strip().lower(),
-                          name=email.split("@")[0], locale=locale)
+        speaker = Speaker(event=event, email=email.strip().lower(), name="", locale=locale)
         db.session.add(speaker)
     if any(link.speaker is speaker for link in proposal.speaker_links):
         raise CfpError(_l("This person is already a speaker of the proposal."),
@@ -232,10 +260,14 @@ def withdraw_proposal(proposal: Proposal, now: dt.datetime | None = None) -> Pro
 def confirm_co_speaking(
     speaker: Speaker, proposal: Proposal, now: dt.datetime | None = None
 ) -> ProposalSpeaker:
-    """A co-speaker confirms taking part in a proposal they were invited to."""
+    """A co-speaker confirms taking part in a proposal they were invited to; they must have
+    given their name first (the programme and their badge show it)."""
     link = next((x for x in proposal.speaker_links if x.speaker_id == speaker.id), None)
     if link is None:
         raise CfpError(_l("You are not a speaker of this proposal."))
+    if not speaker.name:
+        raise NameRequired(_l("Please enter your name in your profile first: the programme "
+                              "and your badge show it."), field="name")
     if link.confirmed_at is None:
         link.confirmed_at = now or utcnow()
         if proposal.session is not None and speaker not in proposal.session.speakers:
@@ -263,8 +295,9 @@ def update_speaker_profile(speaker: Speaker, profile: SpeakerProfile, *,
     """A speaker (or an organizer) edits the public profile; the email stays."""
     if not profile.name.strip():
         raise CfpError(_l("A name is required."), field="name")
+    name = clean_speaker_name(profile.name)
     photo_name = store_photo(profile.photo) if profile.photo else None
-    speaker.name = profile.name.strip()
+    speaker.name = name
     speaker.affiliation = profile.affiliation.strip()
     speaker.biography = profile.biography
     speaker.links = profile.links.strip()
@@ -275,17 +308,23 @@ def update_speaker_profile(speaker: Speaker, profile: SpeakerProfile, *,
     return speaker
 
 
-def add_invited_speaker(event: Event, profile: SpeakerProfile) -> Speaker:
-    """Organizers add an invited speaker directly (no proposal needed)."""
+def add_speaker(event: Event, profile: SpeakerProfile, *, invited: bool = False) -> Speaker:
+    """Organizers add a speaker directly (no proposal needed); an ``invited`` one is shown
+    on the speakers page at once, another once they speak in a session."""
     email = profile.email.strip().lower()
     if not email:
         raise CfpError(_l("An email is required."), field="email")
     if find_speaker(event, email) is not None:
         raise CfpError(_l("A speaker with this email already exists."), field="email")
-    speaker = Speaker(event=event, email=email, name=profile.name.strip(), is_invited=True)
+    speaker = Speaker(event=event, email=email, name="", is_invited=invited)
     update_speaker_profile(speaker, profile)
     db.session.add(speaker)
     return speaker
+
+
+def add_invited_speaker(event: Event, profile: SpeakerProfile) -> Speaker:
+    """Organizers add an invited speaker directly (no proposal needed)."""
+    return add_speaker(event, profile, invited=True)
 
 
 def add_unavailability(speaker: Speaker, starts_at: dt.datetime, ends_at: dt.datetime,
@@ -299,7 +338,8 @@ def add_unavailability(speaker: Speaker, starts_at: dt.datetime, ends_at: dt.dat
 
 
 def public_speakers(event: Event) -> list[Speaker]:
-    """Speakers shown publicly: public ones with a confirmed session, or invited."""
+    """Speakers shown publicly: public ones with a confirmed session, or invited; never one
+    who has not given a name yet."""
     from conference.models import Session
 
     confirmed = (
@@ -311,7 +351,7 @@ def public_speakers(event: Event) -> list[Speaker]:
         Session.event_id == event.id)
     return list(db.session.execute(
         db.select(Speaker).where(
-            Speaker.event_id == event.id, Speaker.is_public.is_(True),
+            Speaker.event_id == event.id, Speaker.is_public.is_(True), Speaker.name != "",
             Speaker.is_invited.is_(True) | Speaker.id.in_(confirmed) | Speaker.id.in_(with_session),
         ).order_by(Speaker.name)
     ).scalars())

@@ -10,28 +10,51 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.policy
 import logging
 import smtplib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
 
+import idna
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from flask_mail import Message
 from sqlalchemy.exc import SQLAlchemyError
 
 from conference.extensions import db
 from conference.models import Event, OutboxMessage, OutboxStatus
 from conference.models.types import utcnow
+from conference.services import DomainError
 
 log = logging.getLogger(__name__)
 
 #: How long a worker owns a claimed message before another may retry it.
 CLAIM_LEASE = dt.timedelta(minutes=5)
-#: Retry delays grow from 30 s, doubling, up to one hour.
+#: Default retry delays (``MAIL_RETRY_FIRST_SECONDS``, ``MAIL_RETRY_MAX_SECONDS``): from
+#: 30 s, doubling, up to one hour.
 FIRST_RETRY = dt.timedelta(seconds=30)
 MAX_RETRY = dt.timedelta(hours=1)
+
+
+class UndeliverableAddress(DomainError):
+    """The address cannot be sent through this SMTP server at all; not worth a retry."""
+
+    code = "undeliverable_address"
+
+
+class SmtpUtf8Unsupported(UndeliverableAddress):
+    """The mailbox name has non-ASCII characters and the server does not offer SMTPUTF8."""
+
+    code = "smtputf8_unsupported"
+
+
+class InvalidDomain(UndeliverableAddress):
+    """The address's domain is not a valid (internationalised) domain name."""
+
+    code = "invalid_domain"
 
 
 def enqueue_mail(
@@ -110,9 +133,57 @@ def release_held(messages: list[OutboxMessage], now: dt.datetime | None = None) 
     return released
 
 
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Back-off after the ``attempts``-th failed try."""
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), MAX_RETRY)
+def skip_unsent(event: Event) -> int:
+    """Record the event's unsent mail (pending or held) as handled without sending it
+    (``SKIPPED``: e.g. the demo's addresses, which nobody reads). Returns how many; the
+    caller commits."""
+    db.session.flush()
+    table = OutboxMessage.__table__
+    result = db.session.execute(
+        table.update()
+        .where(table.c.event_id == event.id,
+               table.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.HELD.value]))
+        .values(status=OutboxStatus.SKIPPED.value)
+    )
+    return result.rowcount
+
+
+def retry_delay(attempts: int, first: dt.timedelta = FIRST_RETRY,
+                maximum: dt.timedelta = MAX_RETRY) -> dt.timedelta:
+    """Back-off after the ``attempts``-th failed try: ``first``, doubling, up to ``maximum``."""
+    if attempts > 64:  # the doubling would overflow long before; the cap applies anyway
+        return maximum
+    return min(first * (2 ** max(attempts - 1, 0)), maximum)
+
+
+def configured_retry_delay(attempts: int) -> dt.timedelta:
+    """``retry_delay`` with the app's ``MAIL_RETRY_FIRST_SECONDS`` / ``MAIL_RETRY_MAX_SECONDS``."""
+    config = current_app.config
+    first = dt.timedelta(seconds=config.get("MAIL_RETRY_FIRST_SECONDS", 30))
+    maximum = dt.timedelta(seconds=config.get("MAIL_RETRY_MAX_SECONDS", 3600))
+    return retry_delay(attempts, first, max(first, maximum))
+
+
+def force_deferred(now: dt.datetime | None = None) -> int:
+    """Make every deferred message due at ``now`` (the operator says: try again now).
+
+    Deferred means pending, waiting for its back-off after a failed try. A message that a
+    worker has claimed (in flight: its error was cleared when claimed) keeps its lease, so
+    it is never sent twice. Returns how many were made due; commits.
+    """
+    now = now or utcnow()
+    table = OutboxMessage.__table__
+    result = db.session.execute(
+        table.update()
+        .where(
+            table.c.status == OutboxStatus.PENDING.value,
+            table.c.next_attempt_at > now,
+            table.c.last_error != "",
+        )
+        .values(next_attempt_at=now)
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 @dataclass
@@ -132,22 +203,101 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
             table.c.status == OutboxStatus.PENDING.value,
             table.c.next_attempt_at <= now,
         )
-        .values(next_attempt_at=now + CLAIM_LEASE, attempts=table.c.attempts + 1)
+        # The cleared error marks the message as in flight (see ``force_deferred``); a
+        # failure writes it again.
+        .values(next_attempt_at=now + CLAIM_LEASE, attempts=table.c.attempts + 1,
+                last_error="")
     )
     db.session.commit()
     return result.rowcount == 1
 
 
-def _build(message: OutboxMessage) -> Message:
-    msg = Message(
-        subject=message.subject,
-        recipients=[message.recipient],
-        body=message.body_text,
-        html=message.body_html or None,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-    )
-    msg.extra_headers = {"X-Outbox-Id": str(message.id)}
+def _ascii_domain(domain: str) -> str:
+    """The domain as an ASCII (IDNA, "xn--") name; raises InvalidDomain."""
+    try:
+        domain.encode("ascii")
+    except UnicodeEncodeError:
+        try:
+            return idna.encode(domain, uts46=True).decode("ascii")
+        except idna.IDNAError as error:
+            raise InvalidDomain(f"invalid_domain: {domain!r} is not a valid domain name "
+                                f"({error})") from error
+    return domain
+
+
+def envelope_address(address: str, smtputf8: bool) -> str:
+    """The address as it can travel through a server with or without SMTPUTF8.
+
+    With SMTPUTF8 every address goes as it is. Without it, a non-ASCII domain is written
+    in IDNA (``user@bücher.example`` -> ``user@xn--bcher-kva.example``), and a non-ASCII
+    mailbox name (``zoë@...``) cannot be sent at all: SmtpUtf8Unsupported.
+    """
+    if smtputf8 or address.isascii():
+        return address
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        raise SmtpUtf8Unsupported(
+            "smtputf8_unsupported: the mail server does not offer SMTPUTF8, so it cannot "
+            f"deliver to {address!r} (non-ASCII characters before the @)")
+    return f"{local}@{_ascii_domain(domain)}"
+
+
+def _build(message: OutboxMessage, sender: str, recipient: str,
+           smtputf8: bool) -> EmailMessage:
+    """The MIME message: text and HTML alternatives, quoted-printable (7-bit clean) bodies;
+    headers in UTF-8 when the server takes SMTPUTF8, else RFC 2047 encoded."""
+    policy = email.policy.SMTPUTF8 if smtputf8 else email.policy.SMTP
+    msg = EmailMessage(policy=policy)
+    msg["Subject"] = message.subject
+    msg["From"] = sender
+    msg["To"] = recipient
+    msg["Date"] = format_datetime(utcnow())
+    msg["Message-ID"] = make_msgid(domain=_ascii_domain(
+        parseaddr(sender)[1].rpartition("@")[2] or "localhost"))
+    msg["X-Outbox-Id"] = str(message.id)
+    msg.set_content(message.body_text, subtype="plain", cte="quoted-printable")
+    if message.body_html:
+        msg.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
     return msg
+
+
+def _send(connection: smtplib.SMTP, message: OutboxMessage) -> None:
+    """Send one message, with SMTPUTF8 when an address needs it and the server offers it."""
+    connection.ehlo_or_helo_if_needed()
+    offers_smtputf8 = connection.has_extn("smtputf8")
+    sender_header = current_app.config["MAIL_DEFAULT_SENDER"]
+    if isinstance(sender_header, tuple | list):  # Flask-Mail also allows (name, address)
+        sender_header = f"{sender_header[0]} <{sender_header[1]}>"
+    sender = parseaddr(sender_header)[1]
+    needs_smtputf8 = not (sender.isascii() and message.recipient.isascii())
+    smtputf8 = offers_smtputf8 and needs_smtputf8
+    envelope_sender = envelope_address(sender, smtputf8)
+    recipient = envelope_address(message.recipient, smtputf8)
+    if envelope_sender != sender:
+        sender_header = sender_header.replace(sender, envelope_sender)
+    msg = _build(message, sender_header, recipient, smtputf8)
+    options = ["SMTPUTF8"] if smtputf8 else []
+    connection.sendmail(envelope_sender, [recipient], msg.as_bytes(), mail_options=options)
+
+
+def _is_permanent(error: Exception) -> bool:
+    """The message can never be delivered as it is: no retries.
+
+    An address the server cannot take (no SMTPUTF8, invalid domain) and an SMTP 5xx reply
+    (for every recipient) are permanent; 4xx replies and connection errors are temporary.
+    """
+    if isinstance(error, UndeliverableAddress | smtplib.SMTPNotSupportedError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def failure_code(message: OutboxMessage) -> str:
+    """The stable code of a known failure reason (e.g. ``smtputf8_unsupported``), or ""."""
+    prefix = message.last_error.partition(":")[0]
+    known = {SmtpUtf8Unsupported.code, InvalidDomain.code}
+    return prefix if prefix in known else ""
 
 
 def _connect() -> smtplib.SMTP:
@@ -166,19 +316,6 @@ def _connect() -> smtplib.SMTP:
         _close(connection)
         raise
     return connection
-
-
-def _send(connection: smtplib.SMTP, message: OutboxMessage) -> None:
-    msg = _build(message)
-    connection.sendmail(msg.sender, [message.recipient], msg.as_bytes())
-
-
-def _is_permanent(error: Exception) -> bool:
-    """The server refused this message for good (5xx for every recipient): no retries."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500 and \
-        isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError)
 
 
 def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> DeliveryReport:
@@ -218,13 +355,18 @@ def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> Deliver
                 stage = "send"
                 _send(connection, message)
             except Exception as error:  # any failure is recorded and retried
-                connection = _close(connection)
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                if message.attempts >= max_attempts or _is_permanent(error):
+                if not isinstance(error, UndeliverableAddress):  # nothing was sent
+                    connection = _close(connection)
+                if isinstance(error, UndeliverableAddress):
+                    message.last_error = error.message[:2000]
+                else:
+                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                permanent = stage == "send" and _is_permanent(error)
+                if message.attempts >= max_attempts or permanent:
                     message.status = OutboxStatus.FAILED
                     report.failed += 1
                 else:
-                    message.next_attempt_at = now + retry_delay(message.attempts)
+                    message.next_attempt_at = now + configured_retry_delay(message.attempts)
                     report.deferred += 1
                 db.session.commit()
                 log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)

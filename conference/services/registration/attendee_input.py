@@ -18,6 +18,7 @@ from flask import current_app
 from conference.extensions import db
 from conference.models import Event, Question, QuestionKind
 from conference.services import DomainError
+from conference.services.names import InvalidName, clean_person_name
 
 #: Field limits (characters), the same as the columns of Registration.
 LIMITS = {
@@ -30,8 +31,6 @@ LIMITS = {
 }
 SHORT_ANSWER_LIMIT = 300
 LONG_ANSWER_LIMIT = 4000
-#: Punctuation that appears in real names besides letters and spaces.
-NAME_PUNCTUATION = set(" -'’.,‐")
 PHONE_CHARACTERS = set("0123456789 +-()./")
 #: The value stored for a ticked checkbox question.
 CHECKED = "yes"
@@ -86,15 +85,12 @@ def _clean_text(field: str, value: str | None, *, required: bool = False) -> str
 
 
 def clean_name(field: str, value: str | None) -> str:
-    """A first or last name: letters of any script, marks, spaces, hyphens, apostrophes."""
-    value = unicodedata.normalize("NFC", _clean_text(field, value, required=True))
-    for ch in value:
-        category = unicodedata.category(ch)
-        if not (category.startswith("L") or category.startswith("M") or ch in NAME_PUNCTUATION):
-            raise InvalidDetails(f"{field} contains {ch!r}", field=field)
-    if not any(unicodedata.category(ch).startswith("L") for ch in value):
-        raise InvalidDetails(f"{field} has no letters", field=field)
-    return value
+    """A first or last name, by the one rule for every person's name
+    (``conference.services.names``)."""
+    try:
+        return clean_person_name(value, field=field, max_length=LIMITS[field])
+    except InvalidName as error:
+        raise InvalidDetails(error.message, field=field) from error
 
 
 def normalise_email(value: str | None) -> str:
