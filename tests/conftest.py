@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import warnings
 
 import pytest
 from flask.testing import FlaskClient
@@ -39,6 +40,35 @@ def skip_or_fail(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+#: Debian packages the suite uses when present: a test that needs a missing one is skipped
+#: (failed in CI) with this install line; `make install` prints the same line.
+SYSTEM_PACKAGES_HINT = "apt-get install -y chromium libharfbuzz-subset0 fonts-dejavu-core"
+
+
+def pytest_configure(config):
+    """Without libharfbuzz-subset0 WeasyPrint warns once, on import, and then renders
+    (slowly). Tests that are about PDFs are skipped (see ``pytest_runtest_setup``); those
+    that only pass through a PDF (page walks, URL fetcher) must not fail on the warning,
+    whichever test happens to import WeasyPrint first in a process."""
+    from conference.services.badges.pdf import harfbuzz_subset_available
+
+    if not harfbuzz_subset_available():
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+            import weasyprint  # noqa: F401
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``pdf`` are about the PDFs WeasyPrint renders: they need Debian's
+    libharfbuzz-subset0 (fast font subsetting, no warning), like the machine that prints."""
+    if item.get_closest_marker("pdf"):
+        from conference.services.badges.pdf import harfbuzz_subset_available
+
+        if not harfbuzz_subset_available():
+            skip_or_fail("libharfbuzz-subset0 is missing: PDF tests skipped "
+                         f"({SYSTEM_PACKAGES_HINT})")
 
 
 def pytest_generate_tests(metafunc):
