@@ -79,12 +79,17 @@ lint: install
 worker: migrate
 	$(BIN)/flask mail worker
 
-## Refresh the JavaScript libraries in static/js/vendor from package-lock.json (needs npm)
+## Refresh the JavaScript libraries in static/js/vendor (and axe-core for the tests in
+## tests/vendor) from package-lock.json (needs npm)
 vendor:
 	npm ci --no-audit --no-fund
 	mkdir -p static/js/vendor
 	cp node_modules/jsqr/dist/jsQR.js static/js/vendor/jsQR.js
 	cp node_modules/jsqr/LICENSE static/js/vendor/jsQR.LICENSE
+	mkdir -p tests/vendor
+	cp node_modules/axe-core/axe.min.js tests/vendor/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/vendor/axe-core.LICENSE
+	cp node_modules/axe-core/LICENSE-3RD-PARTY.txt tests/vendor/axe-core.LICENSE-3RD-PARTY.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -73,8 +73,9 @@ def pytest_runtest_setup(item):
 
 def pytest_generate_tests(metafunc):
     if "database_url" in metafunc.fixturenames:
-        backends = ["postgresql"] if metafunc.definition.get_closest_marker("postgres_only") else [
-            "sqlite", "postgresql"]
+        marker = metafunc.definition.get_closest_marker
+        backends = ["postgresql"] if marker("postgres_only") else (
+            ["sqlite"] if marker("sqlite_only") else ["sqlite", "postgresql"])
         metafunc.parametrize("database_url", backends, indirect=True, scope="session")
 
 
