@@ -27,7 +27,7 @@ install: $(VENV)/.installed translations system-packages
 ## Name the optional Debian packages that are missing, in one install line (never fails).
 ## chromium: browser tests; libharfbuzz-subset0: fast badge PDFs (and the PDF tests);
 ## fonts-dejavu-core: the badge font (Roboto from PyPI otherwise).
-system-packages: | $(VENV)/.installed
+system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	$(BIN)/python -c 'from conference.services.badges.pdf import harfbuzz_subset_available as ok; raise SystemExit(not ok())' \
