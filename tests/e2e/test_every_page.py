@@ -209,3 +209,36 @@ def test_a_page_loads_without_a_missing_resource_or_console_error(live_server, c
     page.wait_for_load_state("networkidle")
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_forms_sent_empty_show_their_errors_without_serious_accessibility_findings(
+        app, long_world, live_server, chromium, language):
+    if not AXE.exists():
+        skip_or_fail(f"axe-core is missing: {AXE} (make vendor)")
+    slug = long_world["event"].slug
+    context = open_context(chromium, live_server, long_world, "anonymous", language,
+                           viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    failures = []
+    for url in (f"/e/{slug}/register", f"/e/{slug}/cfp", f"/e/{slug}/lost-link", "/login"):
+        page.goto(url)
+        # The page's main form (the one with most fields), past the browser's own checks,
+        # so that the server's messages show.
+        with page.expect_navigation():
+            page.evaluate("""() => {
+              const forms = [...document.querySelectorAll('main form[method=post]')]
+                .sort((a, b) => b.elements.length - a.elements.length);
+              forms[0].noValidate = true;
+              forms[0].requestSubmit(forms[0].querySelector('[type=submit]'));
+            }""")
+        assert page.locator(".errors, .flash").count() > 0, f"{url}: no error shown"
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+            ".violations.map((v) => ({id: v.id, impact: v.impact,"
+            " targets: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))")
+        failures += [f"{url} (sent empty) [{language}]: {v['id']} ({v['impact']}) at "
+                     f"{v['targets']}" for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    context.close()
+    assert not failures, "accessibility findings:\n" + "\n".join(failures)
