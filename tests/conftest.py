@@ -42,11 +42,6 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-#: Debian packages the suite uses when present: a test that needs a missing one is skipped
-#: (failed in CI) with this install line; `make install` prints the same line.
-SYSTEM_PACKAGES_HINT = "apt-get install -y chromium libharfbuzz-subset0 fonts-dejavu-core"
-
-
 def pytest_configure(config):
     """Without libharfbuzz-subset0 WeasyPrint warns once, on import, and then renders
     (slowly). Tests that are about PDFs are skipped (see ``pytest_runtest_setup``); those
@@ -68,7 +63,8 @@ def pytest_runtest_setup(item):
 
         if not harfbuzz_subset_available():
             skip_or_fail("libharfbuzz-subset0 is missing: PDF tests skipped "
-                         f"({SYSTEM_PACKAGES_HINT})")
+                         "(apt-get install -y libharfbuzz-subset0; `make install` names "
+                         "every optional package that is missing)")
 
 
 def pytest_generate_tests(metafunc):
