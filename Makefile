@@ -13,7 +13,7 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 # catalogue test (tests/test_translations.py) extracts with the same list.
 BABEL_KEYWORDS := _l lazy_gettext lazy_pgettext:1c,2
 
-.PHONY: run test lint install migrate demo worker clean messages translations vendor
+.PHONY: run test lint install system-packages migrate demo worker clean messages translations vendor
 
 # (Re)install when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -22,7 +22,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations system-packages
+
+## Name the optional Debian packages that are missing, in one install line (never fails).
+## chromium: browser tests; libharfbuzz-subset0: fast badge PDFs (and the PDF tests);
+## fonts-dejavu-core: the badge font (Roboto from PyPI otherwise).
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	$(BIN)/python -c 'from conference.services.badges.pdf import harfbuzz_subset_available as ok; raise SystemExit(not ok())' \
+		2>/dev/null || missing="$$missing libharfbuzz-subset0"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+		echo "Optional system packages are missing (tests that need them are skipped):"; \
+		echo "  sudo apt-get install -y$$missing"; \
+	fi
 
 ## Compile the catalogues (.po -> .mo) that exist; Flask-Babel reads the .mo files.
 translations: $(PO_FILES:.po=.mo)
@@ -65,12 +79,17 @@ lint: install
 worker: migrate
 	$(BIN)/flask mail worker
 
-## Refresh the JavaScript libraries in static/js/vendor from package-lock.json (needs npm)
+## Refresh the JavaScript libraries in static/js/vendor (and axe-core for the tests in
+## tests/vendor) from package-lock.json (needs npm)
 vendor:
 	npm ci --no-audit --no-fund
 	mkdir -p static/js/vendor
 	cp node_modules/jsqr/dist/jsQR.js static/js/vendor/jsQR.js
 	cp node_modules/jsqr/LICENSE static/js/vendor/jsQR.LICENSE
+	mkdir -p tests/vendor
+	cp node_modules/axe-core/axe.min.js tests/vendor/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/vendor/axe-core.LICENSE
+	cp node_modules/axe-core/LICENSE-3RD-PARTY.txt tests/vendor/axe-core.LICENSE-3RD-PARTY.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

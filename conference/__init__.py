@@ -8,7 +8,15 @@ from pathlib import Path
 from flask import Flask
 
 from conference import cli, errors, i18n, links, security, urls
-from conference.extensions import babel, csrf, db, limiter, mail, migrate
+from conference.extensions import (
+    babel,
+    csrf,
+    db,
+    enforce_sqlite_foreign_keys,
+    limiter,
+    mail,
+    migrate,
+)
 from conference.markdown import render_markdown
 from config import INSTANCE_DIR, load_config
 
@@ -37,6 +45,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            enforce_sqlite_foreign_keys(engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     mail.init_app(app)
     csrf.init_app(app)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     redirect,
@@ -48,6 +50,17 @@ def home():
         .limit(10)
     ).scalars().all()
     return render_template("public/home.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico on every page whatever the page links."""
+    icon = Path(current_app.static_folder, "img", "favicon.ico").read_bytes()  # 4 KB
+    response = Response(icon, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
 
 
 @bp.route("/e/<slug>/")

@@ -119,6 +119,7 @@ def entries() -> list[CheckIn]:
     return db.session.execute(db.select(CheckIn)).scalars().all()
 
 
+@pytest.mark.pdf
 def test_camera_decodes_the_badge_qr_and_shows_the_green_verdict(
         launch, checkin_server, door_scene, make_registration, badge_image, tmp_path):
     event, checkpoint, user = door_scene

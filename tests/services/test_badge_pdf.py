@@ -13,6 +13,7 @@ from conference.models.registrations import new_ticket_code
 from conference.services.badges import pdf as badge_pdf
 from conference.services.badges import text as badge_text
 from conference.services.badges.pdf import LAYOUTS, MM_TO_PT, BadgeData, EventData
+from tests.conftest import skip_or_fail
 from tests.fixtures.badges import char_boxes, decode_qr_codes, pdf_pages, pdf_text
 
 EVENT = EventData(name="LifeScience Open Space 2026", dates="12–13 May 2026")
@@ -39,12 +40,14 @@ def test_long_names_are_60_characters():
     assert [len(f"{first} {last}".strip()) for first, last in LONG_NAMES] == [60, 60]
 
 
+@pytest.mark.pdf
 def test_qr_code_on_the_rendered_badge_decodes_to_the_ticket_code():
     code = new_ticket_code()
     pdf = render([badge(*POLISH, code=code)])
     assert decode_qr_codes(pdf) == [code]
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_every_qr_code_of_a_sheet_decodes(layout):
     badges = [badge(code=new_ticket_code()) for _ in range(LAYOUTS[layout].per_page)]
@@ -63,6 +66,7 @@ def test_many_ticket_codes_give_decodable_qr_images():
         assert [r.text for r in zxingcpp.read_barcodes(image)] == [code]
 
 
+@pytest.mark.pdf
 def test_polish_name_is_extracted_intact():
     text = pdf_text(render([badge(*POLISH, organization="Uniwersytet Łódzki")]))[0]
     assert "Łukasz" in text
@@ -70,6 +74,7 @@ def test_polish_name_is_extracted_intact():
     assert "Uniwersytet Łódzki" in text
 
 
+@pytest.mark.pdf
 def test_other_european_letters_are_extracted_intact():
     names = [("Jānis", "Bērziņš"), ("Søren", "Ødegård"), ("Zoë", "Brontë-Ďurček"),
              ("Ştefan", "Çelik-Őry"), ("Eilidh", "Mac Giolla Bhríde")]
@@ -79,6 +84,7 @@ def test_other_european_letters_are_extracted_intact():
         assert f"{first} {last}" in " ".join(text.split())
 
 
+@pytest.mark.pdf
 def test_fonts_are_embedded():
     reader = PdfReader(io.BytesIO(render([badge(*POLISH)])))
     fonts = []
@@ -92,6 +98,7 @@ def test_fonts_are_embedded():
     assert all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in fonts)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 @pytest.mark.parametrize(("first", "last"), LONG_NAMES)
 def test_a_60_character_name_stays_on_its_badge(layout, first, last):
@@ -129,6 +136,7 @@ def test_fitted_name_never_exceeds_its_box():
     ("a4-4", 5, False, 2),
     ("a4-4", 5, True, 4),
 ])
+@pytest.mark.pdf
 def test_every_layout_gives_the_expected_pages(layout, count, double_sided, pages):
     badges = [badge(last=f"Person{i:02d}") for i in range(count)]
     pdf = render(badges, layout, double_sided)
@@ -138,6 +146,7 @@ def test_every_layout_gives_the_expected_pages(layout, count, double_sided, page
         assert text.count(b.last_name) == (2 if double_sided else 1)
 
 
+@pytest.mark.pdf
 def test_the_back_repeats_the_name_without_a_qr_code():
     pdf = render([badge(*POLISH)], "a6", double_sided=True)
     front, back = pdf_text(pdf)
@@ -151,11 +160,13 @@ def test_sheet_backs_mirror_the_columns_for_duplex_printing():
     assert pages[1] == [(0, "back", 1), (1, "back", 0), (2, "back", 3)]
 
 
+@pytest.mark.pdf
 def test_role_ribbon_shows_the_role_label():
     text = pdf_text(render([badge(role="speaker")]))[0]
     assert "SPEAKER" in text.upper()
 
 
+@pytest.mark.pdf
 def test_parallel_rendering_keeps_the_order(monkeypatch):
     monkeypatch.setattr(badge_pdf, "PARALLEL_THRESHOLD", 4)
     monkeypatch.setattr(badge_pdf, "CHUNK_SIZE", 2)
@@ -175,6 +186,7 @@ def test_a_missing_harfbuzz_subsetter_is_warned_about(monkeypatch, caplog):
     assert "libharfbuzz-subset0" in caplog.text
 
 
+@pytest.mark.pdf
 def test_the_harfbuzz_subsetter_is_installed_here():
     assert badge_pdf.harfbuzz_subset_available()
 
@@ -200,10 +212,14 @@ def _clear_font_caches():
         cached.cache_clear()
 
 
+@pytest.mark.pdf
 def test_badges_use_dejavu_sans_from_debian():
+    if not (badge_text.DEJAVU_DIR / "DejaVuSans.ttf").exists():
+        skip_or_fail("fonts-dejavu-core is missing (apt-get install -y fonts-dejavu-core)")
     assert _font_names(render([badge(*POLISH)])) == {"DejaVu Sans"}
 
 
+@pytest.mark.pdf
 def test_without_debian_fonts_badges_use_roboto_from_pypi(monkeypatch, tmp_path):
     monkeypatch.setattr(badge_text, "DEJAVU_DIR", tmp_path / "no-fonts-here")
     _clear_font_caches()

@@ -31,6 +31,7 @@ def _png(size=(40, 20), colour=(200, 30, 30)) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.pdf
 def test_badge_shows_event_name_person_organization_and_role(badge_event, make_registration):
     event, _, speaker = badge_event
     registration = make_registration(event, speaker, first_name="Łukasz",
@@ -42,18 +43,21 @@ def test_badge_shows_event_name_person_organization_and_role(badge_event, make_r
     assert "SPEAKER" in text.upper()
 
 
+@pytest.mark.pdf
 def test_badge_role_override_wins_over_the_ticket_type(badge_event, make_registration):
     event, attendee, _ = badge_event
     registration = make_registration(event, attendee, badge_role_override=BadgeRole.PRESS)
     assert "PRESS" in pdf_text(render_badges([registration]))[0].upper()
 
 
+@pytest.mark.pdf
 def test_badge_qr_code_is_the_registrations_ticket_code(badge_event, make_registration):
     event, attendee, _ = badge_event
     registration = make_registration(event, attendee)
     assert decode_qr_codes(render_badges([registration])) == [registration.ticket_code]
 
 
+@pytest.mark.pdf
 def test_a_renamed_person_gets_the_new_name_on_the_next_badge(badge_event, make_registration):
     event, attendee, _ = badge_event
     registration = make_registration(event, attendee, first_name="Anna", last_name="Kowalska")
@@ -66,6 +70,7 @@ def test_a_renamed_person_gets_the_new_name_on_the_next_badge(badge_event, make_
     assert "Kowalska" not in text
 
 
+@pytest.mark.pdf
 def test_layout_argument_overrides_the_event_setting(badge_event, make_registration):
     event, attendee, _ = badge_event
     event.badge_layout = "a4-8"
@@ -93,6 +98,7 @@ def test_attendees_get_a_badge_only_when_confirmed(badge_event, make_registratio
         render_attendee_badge(pending)
 
 
+@pytest.mark.pdf
 def test_badge_png_shows_a_decodable_qr_code(badge_event, make_registration):
     import zxingcpp
 
@@ -128,6 +134,7 @@ HOSTILE_FIELDS = [
 ]
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("field", ["first_name", "last_name", "organization"])
 def test_hostile_text_fetches_nothing(badge_event, make_registration, listening_socket, field):
     event, attendee, _ = badge_event
@@ -140,6 +147,7 @@ def test_hostile_text_fetches_nothing(badge_event, make_registration, listening_
         assert value[:100].split()[0] in text  # shown as typed
 
 
+@pytest.mark.pdf
 def test_hostile_event_name_fetches_nothing(badge_event, make_registration, listening_socket):
     event, attendee, _ = badge_event
     event.name = f'<img src="http://127.0.0.1:{listening_socket.port}/e"> Open Space'
@@ -148,6 +156,7 @@ def test_hostile_event_name_fetches_nothing(badge_event, make_registration, list
     assert listening_socket.connections == 0
 
 
+@pytest.mark.pdf
 def test_the_listening_socket_does_see_a_real_fetch(listening_socket):
     """Proves the safety tests above can fail: WeasyPrint's own fetcher does connect."""
     from weasyprint import HTML
@@ -180,6 +189,7 @@ def test_url_fetcher_serves_our_static_files_uploads_fonts_and_qr_images(app, tm
 
 # --- Reissue ---------------------------------------------------------------------------
 
+@pytest.mark.pdf
 def test_reissue_gives_a_new_code_and_the_old_one_stops_working(
         badge_event, make_registration, make_user):
     event, attendee, _ = badge_event
@@ -218,6 +228,7 @@ def test_selection_filters_and_sorts_by_last_name(badge_event, make_registration
 
 # --- Settings and logos ------------------------------------------------------------------
 
+@pytest.mark.pdf
 def test_settings_store_layout_sides_and_a_reencoded_logo(badge_event, make_registration):
     event, attendee, _ = badge_event
     save_badge_settings(event, layout="card", double_sided=True, logo=_png())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from conference.extensions import db
@@ -16,6 +17,7 @@ def _names_in_order(pdf: bytes, names: list[str]) -> list[str]:
     return sorted((n for n in names if n in text), key=text.index)
 
 
+@pytest.mark.pdf
 def test_attendee_downloads_their_own_badge(client, badge_event, make_registration):
     event, attendee, _ = badge_event
     registration = make_registration(event, attendee, first_name="Łukasz",
@@ -64,6 +66,7 @@ def _organizer(client, event, make_user, login):
     return user
 
 
+@pytest.mark.pdf
 def test_organizer_downloads_all_badges_sorted_by_last_name(
         client, badge_event, make_registration, make_user, login):
     event, attendee, speaker = badge_event
@@ -78,6 +81,7 @@ def test_organizer_downloads_all_badges_sorted_by_last_name(
         "Abacka", "Nowak", "Żak"]
 
 
+@pytest.mark.pdf
 def test_organizer_downloads_a_filtered_selection(
         client, badge_event, make_registration, make_user, login):
     event, attendee, speaker = badge_event
@@ -124,6 +128,7 @@ def test_badge_list_escapes_names(client, badge_event, make_registration, make_u
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
 
 
+@pytest.mark.pdf
 def test_organizer_downloads_one_badge_and_reissues_its_code(
         client, badge_event, make_registration, make_user, login):
     event, attendee, _ = badge_event
@@ -204,6 +209,7 @@ def test_settings_form_refuses_an_unknown_layout(client, badge_event, make_user,
     assert event.badge_layout == "a6"
 
 
+@pytest.mark.pdf
 def test_cli_renders_the_events_badges_with_a_progress_bar(
         app, badge_event, make_registration, tmp_path):
     event, attendee, _ = badge_event

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from conference.extensions import db
@@ -14,6 +15,7 @@ from conference.services.cfp.settings import offered_tracks
 from conference.services.messaging.outbox import deliver_pending
 
 
+@pytest.mark.pdf
 def test_proposal_goes_from_form_to_speakers_page_and_speaker_badge(
         app, make_event, make_cfp, make_user, login, smtp_server):
     event = make_event()
