@@ -102,4 +102,19 @@ def load_config() -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         #: Trust X-Forwarded-* from this many proxies (gunicorn behind nginx: 1).
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 1 if production else 0),
+        #: The job queue's broker (e.g. redis://127.0.0.1:6379/0); empty: jobs run in the
+        #: web process (JOBS_IN_PROCESS), no Redis needed.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", ""),
+        #: Prefix of every broker key, so several installations can share one Redis.
+        "CELERY_KEY_PREFIX": os.environ.get("CELERY_KEY_PREFIX", "lsos:"),
+        #: Without a broker: "thread" (a background thread of the web process) or "eager"
+        #: (inside the request that starts the job; tests).
+        "JOBS_IN_PROCESS": os.environ.get("JOBS_IN_PROCESS", "thread"),
+        #: Where job results (badge PDFs, exports) are written; shared by web and workers.
+        "JOB_RESULT_FOLDER": os.environ.get("JOB_RESULT_FOLDER",
+                                            str(INSTANCE_DIR / "job-results")),
+        #: A running job without a sign of life for this many seconds may be retried.
+        "JOB_STALE_AFTER": _int("JOB_STALE_AFTER", 300),
+        #: Seconds between the beat's outbox deliveries (waiting-list expiry: every minute).
+        "MAIL_DELIVERY_INTERVAL": _int("MAIL_DELIVERY_INTERVAL", 10),
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from conference import cli, errors, i18n, links, security, urls
+from conference import cli, errors, i18n, jobs, links, security, urls
 from conference.extensions import babel, csrf, db, limiter, mail, migrate
 from conference.markdown import render_markdown
 from config import INSTANCE_DIR, load_config
@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     links.init_app(app)
     urls.init_app(app)
+    jobs.init_app(app)
     app.jinja_env.filters["markdown"] = render_markdown
     _register_blueprints(app)
     return app
@@ -60,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.cfp import bp as cfp_bp
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
+    from conference.jobs_manage import bp as jobs_manage_bp
     from conference.manage import bp as manage_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
@@ -79,3 +81,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(badges_bp)
+    app.register_blueprint(jobs_manage_bp)

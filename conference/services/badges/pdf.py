@@ -350,6 +350,18 @@ def render_pdf(event: EventData, badges: list[BadgeData], *, layout_key: str,
     return merge_pdfs(parts)
 
 
+def warm_up(upload_root: str, layout_keys: Iterable[str] = ("a6",)) -> None:
+    """Load WeasyPrint, the fonts, the QR writer and the stylesheets of ``layout_keys`` in
+    this process by rendering one throw-away badge (about half a second, once): a
+    long-lived worker then renders a small batch at full speed from the first badge."""
+    sample = BadgeData(first_name="Warm", last_name="Up", organization="", role="attendee",
+                       role_label="Attendee", ticket_code="WARMUP")
+    for layout_key in layout_keys:
+        render_chunk(EventData(name="Warm-up", dates=""), [sample], layout_key, False,
+                     upload_root)
+    advances("bold"), advances("regular")
+
+
 def _chunk_size(count: int, workers: int, per_page: int) -> int:
     """Equal chunks of at most about CHUNK_SIZE badges, as many per worker (so both finish
     together), whole pages only."""
