@@ -65,7 +65,22 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     db.session.add(question)
     db.session.commit()
     world.update(ticket_type=registration.ticket_type, question=question)
+    world.update(job=_job_world(event))
     return world
+
+
+def _job_world(event):
+    """A finished badge print run, so its page and its result answer."""
+    from conference.services.badges.print_runs import (
+        BadgeSelection,
+        render_print_run,
+        start_print_run,
+    )
+    from conference.services.jobs.core import run_job
+
+    job, _ = start_print_run(event, BadgeSelection(), user=None)
+    db.session.commit()
+    return run_job(job.id, render_print_run)
 
 
 def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
@@ -129,6 +144,7 @@ def url_values(world) -> dict[str, object]:
         "checkpoint_id": world["checkpoint"].id,
         "checkin_id": world["conflict"].winner_checkin_id,
         "conflict_id": world["conflict"].id,
+        "job_id": world["job"].id,
     }
 
 
