@@ -350,7 +350,7 @@ def render_pdf(event: EventData, badges: list[BadgeData], *, layout_key: str,
     return merge_pdfs(parts)
 
 
-def warm_up(upload_root: str, layout_keys: Iterable[str] = ("a6",)) -> None:
+def warm_up(upload_root: str, layout_keys: Iterable[str] = tuple(LAYOUTS)) -> None:
     """Load WeasyPrint, the fonts, the QR writer and the stylesheets of ``layout_keys`` in
     this process by rendering one throw-away badge (about half a second, once): a
     long-lived worker then renders a small batch at full speed from the first badge."""
