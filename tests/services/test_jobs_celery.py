@@ -96,7 +96,8 @@ def test_a_celery_worker_runs_a_badge_print_run_from_redis(
         app, client, celery_worker, badge_event, make_registration, make_user, login):
     process, log_path = celery_worker
     event, attendee, _ = badge_event
-    people = [make_registration(event, attendee) for _ in range(3)]
+    # Ten: above POOL_THRESHOLD, so the worker's warm renderer pool draws them.
+    people = [make_registration(event, attendee) for _ in range(10)]
     login(client, make_user(Role.ORGANIZER, events=[event]))
 
     response = client.post(f"/manage/{event.slug}/badges/print", data={"scope": "all"})
@@ -113,11 +114,12 @@ def test_a_celery_worker_runs_a_badge_print_run_from_redis(
 
     status = _wait_for(finished, 90, "the worker did not finish the job", log_path)
     assert status["state"] == "done", status
-    assert (status["done"], status["total"]) == (3, 3)
+    assert (status["done"], status["total"]) == (10, 10)
     pdf = client.get(status["result_url"])
     assert pdf.status_code == 200
-    assert pdf_pages(pdf.data) == 3
-    assert sorted(decode_qr_codes(pdf.data, i)[0] for i in range(3)) == sorted(
+    assert pdf_pages(pdf.data) == 10
+    assert sorted(decode_qr_codes(pdf.data, i)[0] for i in range(10)) == sorted(
         p.ticket_code for p in people)
+    assert "badge renderer warm" in log_path.read_text()
     db.session.expire_all()
     assert db.session.get(Job, job.id).attempts == 1

@@ -3,6 +3,10 @@ see which job."""
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from conference.extensions import db
 from conference.models import Job, JobState, Role
 from conference.services.badges.print_runs import BadgeSelection, start_print_run
@@ -175,3 +179,28 @@ def test_job_list_links_each_job(client, badge_event, make_registration, make_us
     [job] = _jobs()
     page = client.get(f"/manage/{event.slug}/jobs/").get_data(as_text=True)
     assert f'href="{_job_url(event, job)}"' in page and "Badge print run" in page
+
+
+class TestWithoutABroker:
+    """``make run`` without Redis: the job runs in a background thread of the web process,
+    so the request that starts it returns at once."""
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "CELERY_BROKER_URL": "", "JOBS_IN_PROCESS": "thread"}
+
+    def test_a_print_run_finishes_in_a_background_thread(
+            self, client, badge_event, make_registration, make_user, login):
+        event, attendee, _ = badge_event
+        make_registration(event, attendee)
+        _organizer(client, event, make_user, login)
+        response = client.post(f"/manage/{event.slug}/badges/print", data={"scope": "all"})
+        job_url = response.headers["Location"]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status = client.get(f"{job_url}status.json").get_json()
+            if status["state"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert status["state"] == "done", status
+        assert pdf_pages(client.get(status["result_url"]).data) == 1
