@@ -58,6 +58,10 @@ def load_config() -> dict:
             raise ConfigurationError("SECRET_KEY must be set when APP_ENV=production")
         secret_key = _development_secret_key()
 
+    jobs_in_process = os.environ.get("JOBS_IN_PROCESS", "thread")
+    if jobs_in_process not in {"thread", "eager"}:
+        raise ConfigurationError("JOBS_IN_PROCESS must be 'thread' or 'eager'")
+
     return {
         "APP_ENV": env,
         "SECRET_KEY": secret_key,
@@ -109,7 +113,7 @@ def load_config() -> dict:
         "CELERY_KEY_PREFIX": os.environ.get("CELERY_KEY_PREFIX", "lsos:"),
         #: Without a broker: "thread" (a background thread of the web process) or "eager"
         #: (inside the request that starts the job; tests).
-        "JOBS_IN_PROCESS": os.environ.get("JOBS_IN_PROCESS", "thread"),
+        "JOBS_IN_PROCESS": jobs_in_process,
         #: Where job results (badge PDFs, exports) are written; shared by web and workers.
         "JOB_RESULT_FOLDER": os.environ.get("JOB_RESULT_FOLDER",
                                             str(INSTANCE_DIR / "job-results")),
