@@ -333,12 +333,24 @@ def render_pdf(event: EventData, badges: list[BadgeData], *, layout_key: str,
     if (workers is None and _warm_pool is not None and len(badges) >= POOL_THRESHOLD
             and _warm_pool[2] == upload_root):
         pool, size, _root = _warm_pool
+        done = 0
+
+        def counted(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(count)
+
         try:
             return _render_in_pool(pool, size, event, badges, layout_key, double_sided,
-                                   upload_root, progress)
+                                   upload_root, counted)
         except BrokenProcessPool:
-            stop_warm_pool()  # a renderer died (e.g. killed for memory): fork anew next time
-            raise
+            # A renderer died (killed for memory, say): drop the pool and render this batch
+            # the ordinary way; progress already reported is taken back.
+            log.warning("a warm badge renderer died; rendering without the pool")
+            stop_warm_pool()
+            if progress and done:
+                progress(-done)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if len(badges) < PARALLEL_THRESHOLD or workers < 2:
         parts = []
