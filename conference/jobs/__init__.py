@@ -17,8 +17,10 @@ from datetime import timedelta
 
 from celery import Celery, Task
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from conference.models import Job
+from conference.services.jobs.core import fail_job
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +86,21 @@ _pool_lock = threading.Lock()
 
 
 def dispatch(job: Job) -> None:
-    """Send a committed job to its task: to the broker, or run it in this process."""
+    """Send a committed job to its task: to the broker, or run it in this process.
+
+    When the broker cannot be reached the job is marked failed with that reason (the
+    organizer retries it later) instead of waiting forever or failing the request.
+    """
     app = current_app._get_current_object()
     celery_app: Celery = app.extensions["celery"]
     task = celery_app.tasks[TASK_FOR_KIND[job.kind]]
     if app.config["CELERY_BROKER_URL"]:
-        task.apply_async(args=(job.id,))
+        try:
+            task.apply_async(args=(job.id,))
+        except Exception:  # kombu/redis connection errors: the queue is down
+            log.exception("job %s could not be queued", job.id)
+            fail_job(job, str(_l("The job queue cannot be reached; try again in a moment "
+                                 "or ask the administrators.")))
     elif app.config["JOBS_IN_PROCESS"] == "eager":
         task.apply(args=(job.id,))
     else:

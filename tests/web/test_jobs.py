@@ -204,3 +204,24 @@ class TestWithoutABroker:
             time.sleep(0.1)
         assert status["state"] == "done", status
         assert pdf_pages(client.get(status["result_url"]).data) == 1
+
+
+class TestWithTheBrokerDown:
+    """Redis unreachable: the print run's page says why, and nothing else breaks."""
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "CELERY_BROKER_URL": "redis://127.0.0.1:9/0"}
+
+    def test_the_job_fails_with_the_reason_instead_of_an_error_page(
+            self, client, badge_event, make_registration, make_user, login):
+        event, attendee, _ = badge_event
+        make_registration(event, attendee)
+        _organizer(client, event, make_user, login)
+        response = client.post(f"/manage/{event.slug}/badges/print", data={"scope": "all"},
+                               follow_redirects=True)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert "job queue cannot be reached" in page and "Try again" in page
+        [job] = _jobs()
+        assert job.state is JobState.FAILED
