@@ -88,7 +88,8 @@ def render_print_run(job: Job, progress: Callable[[int, int | None], None]) -> J
     selection = BadgeSelection.from_params(job.params["selection"])
     registrations = selection.registrations(event)
     total = len(registrations)
-    progress(0, total)
+    # Progress is reported (and committed) only once the badges' values are read: a commit
+    # before would expire the registrations and reload them one query each.
     done = 0
 
     def chunk_done(count: int) -> None:
