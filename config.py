@@ -117,6 +117,8 @@ def load_config() -> dict:
         #: Where job results (badge PDFs, exports) are written; shared by web and workers.
         "JOB_RESULT_FOLDER": os.environ.get("JOB_RESULT_FOLDER",
                                             str(INSTANCE_DIR / "job-results")),
+        #: Job results (badge PDFs hold names) are deleted this many days after the job.
+        "JOB_RESULT_DAYS": _int("JOB_RESULT_DAYS", 7),
         #: A running job without a sign of life for this many seconds may be retried.
         "JOB_STALE_AFTER": _int("JOB_STALE_AFTER", 300),
         #: Seconds between the beat's outbox deliveries (waiting-list expiry: every minute).

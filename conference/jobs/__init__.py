@@ -78,6 +78,8 @@ def beat_schedule(app: Flask) -> dict:
         "expire-waitlist-offers": {"task": "jobs.registration.expire_offers",
                                    "schedule": timedelta(minutes=1),
                                    "options": {"expires": 60}},
+        "purge-job-results": {"task": "jobs.purge_results", "schedule": timedelta(hours=6),
+                              "options": {"expires": 6 * 3600}},
     }
 
 

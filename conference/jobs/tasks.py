@@ -31,10 +31,18 @@ def expire_waitlist_offers() -> int:
     return len(expire_offers())
 
 
+def purge_job_results() -> int:
+    """Delete old job results (beat: daily)."""
+    from conference.services.jobs.core import purge_old_results
+
+    return purge_old_results()
+
+
 TASKS = {
     "jobs.badges.print_run": badge_print_run,
     "jobs.mail.deliver_pending": deliver_mail,
     "jobs.registration.expire_offers": expire_waitlist_offers,
+    "jobs.purge_results": purge_job_results,
 }
 
 

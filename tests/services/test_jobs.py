@@ -23,6 +23,7 @@ from conference.services.jobs.core import (
     JobResult,
     JobResultMissing,
     claim_job,
+    purge_old_results,
     report_progress,
     result_file,
     result_folder,
@@ -282,3 +283,19 @@ def test_different_selections_or_layouts_are_different_print_runs(
     other_layout, created = start_print_run(event, BadgeSelection(), user=None)
     assert created and other_layout.id != everyone.id
     db.session.commit()
+
+
+def test_old_results_are_deleted_and_the_job_says_so(app, make_event):
+    event = make_event()
+    old, _ = start_job("test.kind", event=event, user=None)
+    recent, _ = start_job("test.kind", event=event, user=None)
+    db.session.commit()
+    days = app.config["JOB_RESULT_DAYS"]
+    run_job(old.id, _writes_result(), now=lambda: T0)
+    run_job(recent.id, _writes_result(), now=lambda: T0 + dt.timedelta(days=days))
+    old_file = result_file(_fresh(old))
+    assert purge_old_results(now=T0 + dt.timedelta(days=days, hours=1)) == 1
+    assert not old_file.exists()
+    with pytest.raises(JobResultMissing, match="gone"):
+        result_file(_fresh(old))
+    assert result_file(_fresh(recent)).read_text() == "result"

@@ -227,10 +227,32 @@ def run_job(job_id: int, handler: Handler, now: Callable[[], dt.datetime] = utcn
 
 def result_file(job: Job) -> Path:
     """The result file of a done job; JobResultMissing when it is gone."""
-    if job.state is not JobState.DONE or not job.result_path:
+    if job.state is not JobState.DONE:
         raise JobResultMissing(str(_l("This job has no result to download.")))
+    if not job.result_path:
+        raise JobResultMissing(str(_l("The result file is gone; run the job again.")))
     root = result_folder().resolve()
     path = (root / job.result_path).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise JobResultMissing(str(_l("The result file is gone; run the job again.")))
     return path
+
+
+def purge_old_results(now: dt.datetime | None = None) -> int:
+    """Delete the result files of jobs finished more than ``JOB_RESULT_DAYS`` days ago (a
+    print run's PDF holds names); their pages then say the result is gone. Commits;
+    returns how many files were removed."""
+    now = now or utcnow()
+    cutoff = now - dt.timedelta(days=current_app.config["JOB_RESULT_DAYS"])
+    jobs = db.session.execute(
+        db.select(Job).where(Job.state == JobState.DONE, Job.result_path.is_not(None),
+                             Job.finished_at < cutoff)
+    ).scalars().all()
+    root = result_folder().resolve()
+    for job in jobs:
+        path = (root / job.result_path).resolve()
+        if path.is_relative_to(root):
+            path.unlink(missing_ok=True)
+        job.result_path = None
+    db.session.commit()
+    return len(jobs)
