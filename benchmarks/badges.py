@@ -4,14 +4,16 @@
 
 Prints two lines:
 ``badges=1000 seconds=.. badges_per_s=.. peak_mb=.. single_p50_ms=..``
-``batch=20 seconds=.. badges_per_s=.. in_process_badges_per_s=.. cold_seconds=..``
+``batch=20 seconds=.. badges_per_s=.. in_process_badges_per_s=.. in_process_cpu_badges_per_s=..
+cold_seconds=.. cold_cpu_seconds=..``
 ``seconds`` runs from the start of rendering (QR codes and worker processes included) to the
 PDF on disk; ``peak_mb`` is the largest resident size of this process or any worker;
 ``single_p50_ms`` is the median of one badge rendered on its own in this (warm) process.
 The batch line is a morning's walk-ins: 20 badges in one PDF as a job worker renders them,
 over its warm pool of renderer processes (started once, with the worker), median of
-``--batch-runs``; ``in_process_badges_per_s`` is the same batch in this warm process alone,
-``cold_seconds`` the batch first thing in a fresh process (a child, measured first).
+``--batch-runs``; ``in_process_badges_per_s`` is the same batch in this warm process alone
+(``_cpu_`` divides by its CPU time: the figure on a busy machine), ``cold_seconds`` the batch
+first thing in a fresh process (a child, measured first), with its CPU time.
 Data: the demo event with demo-like names in a temporary SQLite database.
 """
 
@@ -51,7 +53,7 @@ def main() -> None:
             db.create_all()
             registrations = _demo_registrations(max(args.count, args.batch))
             if args.cold_batch:  # the child process of _cold_batch_seconds
-                print(_render_timed(registrations[:args.batch])[0])
+                print(*_render_timed(registrations[:args.batch]))
                 return
             cold = _cold_batch_seconds(args.batch)
             _run(registrations[:args.count], args.out or Path(tmp) / "badges.pdf",
@@ -125,7 +127,7 @@ def _render_timed(registrations) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def _cold_batch_seconds(batch: int) -> float:
+def _cold_batch_seconds(batch: int) -> tuple[float, float]:
     """The batch rendered first thing in a fresh process (database ready, nothing rendered
     yet): what a worker that was not warmed up pays for its first batch."""
     import subprocess
@@ -133,23 +135,27 @@ def _cold_batch_seconds(batch: int) -> float:
     out = subprocess.run(
         [sys.executable, __file__, "--count", str(batch), "--batch", str(batch),
          "--cold-batch"], capture_output=True, text=True, check=True)
-    return float(out.stdout.split()[-1])
+    wall, cpu = out.stdout.split()[-2:]
+    return float(wall), float(cpu)
 
 
-def _run_batch(registrations, runs: int, cold: float, upload_root: str) -> None:
+def _run_batch(registrations, runs: int, cold: tuple[float, float], upload_root: str) -> None:
     from conference.services.badges.pdf import start_warm_pool, stop_warm_pool, warm_up
 
     warm_up(upload_root)
-    in_process = statistics.median(_render_timed(registrations)[0] for _ in range(runs))
+    in_process = [_render_timed(registrations) for _ in range(runs)]
     start_warm_pool(upload_root)  # as the Celery worker does when it starts
     try:
         wall = statistics.median(_render_timed(registrations)[0] for _ in range(runs))
     finally:
         stop_warm_pool()
     count = len(registrations)
+    in_wall = statistics.median(t[0] for t in in_process)
+    in_cpu = statistics.median(t[1] for t in in_process)
     print(f"batch={count} seconds={wall:.3f} badges_per_s={count / wall:.1f} "
-          f"in_process_badges_per_s={count / in_process:.1f} cold_seconds={cold:.2f}",
-          flush=True)
+          f"in_process_badges_per_s={count / in_wall:.1f} "
+          f"in_process_cpu_badges_per_s={count / in_cpu:.1f} "
+          f"cold_seconds={cold[0]:.2f} cold_cpu_seconds={cold[1]:.2f}", flush=True)
 
 
 def _cpu_seconds(children: bool = True) -> float:
