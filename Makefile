@@ -13,7 +13,7 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 # catalogue test (tests/test_translations.py) extracts with the same list.
 BABEL_KEYWORDS := _l lazy_gettext lazy_pgettext:1c,2
 
-.PHONY: run test lint install system-packages migrate demo worker clean messages translations vendor
+.PHONY: run test lint install system-packages migrate demo worker jobs-worker jobs-beat clean messages translations vendor
 
 # (Re)install when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -78,6 +78,15 @@ lint: install
 
 worker: migrate
 	$(BIN)/flask mail worker
+
+## The job queue (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0): a worker that
+## runs jobs (print runs ...), and the one beat that schedules periodic work.
+jobs-worker: migrate
+	$(BIN)/celery -A conference.jobs.worker:celery_app worker --pool=solo --loglevel=INFO
+
+jobs-beat: migrate
+	$(BIN)/celery -A conference.jobs.worker:celery_app beat --loglevel=INFO \
+		--schedule instance/celerybeat-schedule
 
 ## Refresh the JavaScript libraries in static/js/vendor (and axe-core for the tests in
 ## tests/vendor) from package-lock.json (needs npm)

@@ -58,6 +58,10 @@ def load_config() -> dict:
             raise ConfigurationError("SECRET_KEY must be set when APP_ENV=production")
         secret_key = _development_secret_key()
 
+    jobs_in_process = os.environ.get("JOBS_IN_PROCESS", "thread")
+    if jobs_in_process not in {"thread", "eager"}:
+        raise ConfigurationError("JOBS_IN_PROCESS must be 'thread' or 'eager'")
+
     return {
         "APP_ENV": env,
         "SECRET_KEY": secret_key,
@@ -115,4 +119,21 @@ def load_config() -> dict:
         "CHECKIN_QUIET_SECONDS": _int("CHECKIN_QUIET_SECONDS", 10),
         #: Trust X-Forwarded-* from this many proxies (gunicorn behind nginx: 1).
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 1 if production else 0),
+        #: The job queue's broker (e.g. redis://127.0.0.1:6379/0); empty: jobs run in the
+        #: web process (JOBS_IN_PROCESS), no Redis needed.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", ""),
+        #: Prefix of every broker key, so several installations can share one Redis.
+        "CELERY_KEY_PREFIX": os.environ.get("CELERY_KEY_PREFIX", "lsos:"),
+        #: Without a broker: "thread" (a background thread of the web process) or "eager"
+        #: (inside the request that starts the job; tests).
+        "JOBS_IN_PROCESS": jobs_in_process,
+        #: Where job results (badge PDFs, exports) are written; shared by web and workers.
+        "JOB_RESULT_FOLDER": os.environ.get("JOB_RESULT_FOLDER",
+                                            str(INSTANCE_DIR / "job-results")),
+        #: Job results (badge PDFs hold names) are deleted this many days after the job.
+        "JOB_RESULT_DAYS": _int("JOB_RESULT_DAYS", 7),
+        #: A running job without a sign of life for this many seconds may be retried.
+        "JOB_STALE_AFTER": _int("JOB_STALE_AFTER", 300),
+        #: Seconds between the beat's outbox deliveries (waiting-list expiry: every minute).
+        "MAIL_DELIVERY_INTERVAL": _int("MAIL_DELIVERY_INTERVAL", 10),
     }

@@ -2,11 +2,18 @@
 
     python benchmarks/badges.py --count 1000 [--out FILE]
 
-Prints one line:
+Prints two lines:
 ``badges=1000 seconds=.. badges_per_s=.. peak_mb=.. single_p50_ms=..``
+``batch=20 seconds=.. badges_per_s=.. in_process_badges_per_s=.. in_process_cpu_badges_per_s=..
+cold_seconds=.. cold_cpu_seconds=..``
 ``seconds`` runs from the start of rendering (QR codes and worker processes included) to the
 PDF on disk; ``peak_mb`` is the largest resident size of this process or any worker;
 ``single_p50_ms`` is the median of one badge rendered on its own in this (warm) process.
+The batch line is a morning's walk-ins: 20 badges in one PDF as a job worker renders them,
+over its warm pool of renderer processes (started once, with the worker), median of
+``--batch-runs``; ``in_process_badges_per_s`` is the same batch in this warm process alone
+(``_cpu_`` divides by its CPU time: the figure on a busy machine), ``cold_seconds`` the batch
+first thing in a fresh process (a child, measured first), with its CPU time.
 Data: the demo event with demo-like names in a temporary SQLite database.
 """
 
@@ -30,6 +37,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--out", type=Path, help="Keep the PDF here (default: a temp file).")
     parser.add_argument("--single-runs", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=20, help="Badges in the small batch.")
+    parser.add_argument("--batch-runs", type=int, default=7)
+    parser.add_argument("--cold-batch", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -41,8 +51,15 @@ def main() -> None:
                           "UPLOAD_FOLDER": f"{tmp}/uploads"})
         with app.app_context():
             db.create_all()
-            registrations = _demo_registrations(args.count)
-            _run(registrations, args.out or Path(tmp) / "badges.pdf", args.single_runs)
+            registrations = _demo_registrations(max(args.count, args.batch))
+            if args.cold_batch:  # the child process of _cold_batch_seconds
+                print(*_render_timed(registrations[:args.batch]))
+                return
+            cold = _cold_batch_seconds(args.batch)
+            _run(registrations[:args.count], args.out or Path(tmp) / "badges.pdf",
+                 args.single_runs)
+            _run_batch(registrations[:args.batch], args.batch_runs, cold,
+                       app.config["UPLOAD_FOLDER"])
 
 
 def _demo_registrations(count: int):
@@ -99,6 +116,46 @@ def _run(registrations, out: Path, single_runs: int) -> None:
     print(f"cpu_seconds={cpu:.2f} of_which_main_process={own:.2f} "
           f"cpu_ms_per_badge={cpu / len(registrations) * 1000:.1f} "
           f"load_average={os.getloadavg()[0]:.1f}", file=sys.stderr)
+
+
+def _render_timed(registrations) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) to render ``registrations``."""
+    from conference.services.badges.core import render_badges
+
+    started, cpu = time.perf_counter(), time.process_time()
+    render_badges(registrations)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def _cold_batch_seconds(batch: int) -> tuple[float, float]:
+    """The batch rendered first thing in a fresh process (database ready, nothing rendered
+    yet): what a worker that was not warmed up pays for its first batch."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, __file__, "--count", str(batch), "--batch", str(batch),
+         "--cold-batch"], capture_output=True, text=True, check=True)
+    wall, cpu = out.stdout.split()[-2:]
+    return float(wall), float(cpu)
+
+
+def _run_batch(registrations, runs: int, cold: tuple[float, float], upload_root: str) -> None:
+    from conference.services.badges.pdf import start_warm_pool, stop_warm_pool, warm_up
+
+    warm_up(upload_root)
+    in_process = [_render_timed(registrations) for _ in range(runs)]
+    start_warm_pool(upload_root)  # as the Celery worker does when it starts
+    try:
+        wall = statistics.median(_render_timed(registrations)[0] for _ in range(runs))
+    finally:
+        stop_warm_pool()
+    count = len(registrations)
+    in_wall = statistics.median(t[0] for t in in_process)
+    in_cpu = statistics.median(t[1] for t in in_process)
+    print(f"batch={count} seconds={wall:.3f} badges_per_s={count / wall:.1f} "
+          f"in_process_badges_per_s={count / in_wall:.1f} "
+          f"in_process_cpu_badges_per_s={count / in_cpu:.1f} "
+          f"cold_seconds={cold[0]:.2f} cold_cpu_seconds={cold[1]:.2f}", flush=True)
 
 
 def _cpu_seconds(children: bool = True) -> float:

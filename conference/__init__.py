@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from conference import cli, errors, i18n, links, security, urls
+from conference import cli, errors, i18n, jobs, links, security, urls
 from conference.extensions import (
     babel,
     csrf,
@@ -58,6 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     links.init_app(app)
     urls.init_app(app)
+    jobs.init_app(app)
     app.jinja_env.filters["markdown"] = render_markdown
     _register_blueprints(app)
     return app
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.cfp import bp as cfp_bp
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
+    from conference.jobs_manage import bp as jobs_manage_bp
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
     from conference.programme import bp as programme_bp
@@ -92,3 +94,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(mail_manage_bp)
+    app.register_blueprint(jobs_manage_bp)

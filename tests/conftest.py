@@ -110,9 +110,14 @@ def _test_config(url: str, tmp_dir: str | None = None) -> dict:
         "BASE_URL": "http://localhost",
         "SERVER_NAME": None,
         "PROXY_FIX_HOPS": 0,
+        # Jobs run inside the request that starts them (tests/services/test_jobs_celery.py
+        # runs a real Celery worker).
+        "CELERY_BROKER_URL": "",
+        "JOBS_IN_PROCESS": "eager",
     }
     if tmp_dir:
         config["UPLOAD_FOLDER"] = tmp_dir
+        config["JOB_RESULT_FOLDER"] = f"{tmp_dir}/job-results"
     return config
 
 

@@ -1,8 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import AnyOf, Length, Optional, Regexp
 
 from conference.models import RegistrationState
 from conference.services.badges.core import LAYOUT_LABELS, ROLE_LABELS
@@ -52,3 +59,14 @@ class BadgeFilterForm(FlaskForm):
     q = StringField(_l("Search"), description=_l("Name, organization, email or ticket code."),
                     validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Filter"))
+
+
+class PrintRunForm(FlaskForm):
+    """Starts a print run job: "all" confirmed badges, or the list's "selection" (its
+    filters travel in hidden fields)."""
+
+    scope = HiddenField(validators=[AnyOf(["all", "selection"])])
+    ticket_type = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    state = HiddenField(validators=[Optional()])
+    role = HiddenField(validators=[Optional()])
+    q = HiddenField(validators=[Optional(), Length(max=200)])

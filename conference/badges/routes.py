@@ -16,8 +16,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from conference.badges.forms import STATE_LABELS, BadgeFilterForm, BadgeSettingsForm
+from conference.badges.forms import (
+    STATE_LABELS,
+    BadgeFilterForm,
+    BadgeSettingsForm,
+    PrintRunForm,
+)
 from conference.extensions import db
+from conference.jobs import dispatch
 from conference.links import add_link
 from conference.models import (
     BadgeRole,
@@ -45,6 +51,7 @@ from conference.services.badges.core import (
     select_for_badges,
     warn_if_font_subsetting_is_slow,
 )
+from conference.services.badges.print_runs import BadgeSelection, start_print_run
 
 bp = Blueprint("badges", __name__)
 
@@ -98,21 +105,31 @@ def index(event: Event):
                            registrations=registrations, layout_label=LAYOUT_LABELS.get(
                                event.badge_layout, event.badge_layout),
                            ROLE_LABELS=ROLE_LABELS, STATE_LABELS=STATE_LABELS,
-                           selection_args=_filter_args(form))
+                           selection_args=_filter_args(form), print_form=PrintRunForm())
 
 
-@bp.route("/manage/<slug>/badges/all.pdf")
+@bp.route("/manage/<slug>/badges/print", methods=["POST"])
 @event_access("organizer")
-def all_badges(event: Event):
-    """Every confirmed registration of the event, sorted by last name."""
-    return _download(event, select_for_badges(event), f"badges-{event.slug}.pdf")
-
-
-@bp.route("/manage/<slug>/badges/selection.pdf")
-@event_access("organizer")
-def selection(event: Event):
-    form = _filter_form(event)
-    return _download(event, _filtered(event, form), f"badges-{event.slug}-selection.pdf")
+def print_run(event: Event):
+    """Start a print run job (all confirmed badges, or the list's selection) and show its
+    progress; a run of the same selection already under way is joined, not repeated."""
+    form = PrintRunForm()
+    selection = _print_selection(form) if form.validate_on_submit() else None
+    if selection is None:
+        flash(_("This selection cannot be printed; choose the filters again."), "error")
+        return redirect(url_for("badges.index", slug=event.slug))
+    try:
+        job, created = start_print_run(event, selection, user=current_user)
+    except BadgeError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("badges.index", slug=event.slug, **_selection_args(selection)))
+    db.session.commit()
+    if created:
+        dispatch(job)
+    else:
+        flash(_("This print run was already started; here is its progress."), "info")
+    return redirect(url_for("jobs_manage.show", slug=event.slug, job_id=job.id))
 
 
 @bp.route("/manage/<slug>/badges/settings", methods=["GET", "POST"])
@@ -168,6 +185,30 @@ def reissue(event: Event, registration_id: int):
 
 def _registration_or_404(event: Event, registration_id: int) -> Registration:
     return get_in_event_or_404(Registration, event, registration_id)
+
+
+def _print_selection(form: PrintRunForm) -> BadgeSelection | None:
+    """The selection named by the form's hidden fields; None when a value is not valid."""
+    if form.scope.data == "all":
+        return BadgeSelection()
+    try:
+        ticket_type = form.ticket_type.data
+        return BadgeSelection(
+            ticket_type_id=int(ticket_type) if ticket_type else None,
+            state=RegistrationState(form.state.data or RegistrationState.CONFIRMED.value),
+            role=BadgeRole(form.role.data) if form.role.data else None,
+            search=form.q.data or "", scope="selection")
+    except ValueError:
+        return None
+
+
+def _selection_args(selection: BadgeSelection) -> dict[str, str]:
+    if selection.scope == "all":
+        return {}
+    params = selection.as_params()
+    args = {"ticket_type": params["ticket_type_id"], "state": params["state"],
+            "role": params["role"], "q": params["search"]}
+    return {name: str(value) for name, value in args.items() if value}
 
 
 def _download(event: Event, registrations: list[Registration], filename: str):

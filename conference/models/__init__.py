@@ -13,6 +13,7 @@ from conference.models.agenda import (
 )
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
+from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.registrations import (
     Answer,
@@ -66,6 +67,8 @@ __all__ = [
     "Checkpoint",
     "Event",
     "EventStatus",
+    "Job",
+    "JobState",
     "OutboxMessage",
     "OutboxStatus",
     "PaymentStatus",

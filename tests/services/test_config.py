@@ -74,3 +74,9 @@ def test_settings_come_from_the_environment(monkeypatch):
     assert config["MAIL_USE_TLS"] is True
     assert config["BASE_URL"] == "https://events.example"
     assert config["DEFAULT_TIMEZONE"] == "Europe/Warsaw"
+
+
+def test_an_unknown_in_process_job_mode_is_refused(monkeypatch):
+    monkeypatch.setenv("JOBS_IN_PROCESS", "later")
+    with pytest.raises(ConfigurationError, match="JOBS_IN_PROCESS"):
+        load_config()

@@ -66,6 +66,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     db.session.commit()
     world.update(ticket_type=registration.ticket_type, question=question,
                  link_token=_invitation_link(make_user))
+    world.update(job=_job_world(event))
     return world
 
 
@@ -76,6 +77,20 @@ def _invitation_link(make_user) -> str:
     secret = issue_password_link(make_user(Role.DOOR, email="invited@example.org"))
     db.session.commit()
     return secret
+
+
+def _job_world(event):
+    """A finished badge print run, so its page and its result answer."""
+    from conference.services.badges.print_runs import (
+        BadgeSelection,
+        render_print_run,
+        start_print_run,
+    )
+    from conference.services.jobs.core import run_job
+
+    job, _ = start_print_run(event, BadgeSelection(), user=None)
+    db.session.commit()
+    return run_job(job.id, render_print_run)
 
 
 def _cfp_world(event, reviewer, make_cfp, make_proposal) -> dict:
@@ -141,6 +156,7 @@ def url_values(world) -> dict[str, object]:
         "conflict_id": world["conflict"].id,
         "user_id": world["users"]["door"].id,
         "link_token": world["link_token"],
+        "job_id": world["job"].id,
     }
 
 

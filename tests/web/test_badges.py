@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from conference.extensions import db
-from conference.models import BadgeRole, Registration, RegistrationState, Role
+from conference.models import BadgeRole, Job, Registration, RegistrationState, Role
 from tests.fixtures.badges import decode_qr_codes, pdf_pages, pdf_text
 
 
@@ -66,6 +66,19 @@ def _organizer(client, event, make_user, login):
     return user
 
 
+def _print_run(client, event, scope="all", **filters):
+    """Start a print run as the page's button does; the job runs (eagerly in tests) and
+    its result is downloaded from the job page's link."""
+    response = client.post(f"/manage/{event.slug}/badges/print",
+                           data={"scope": scope, **filters})
+    assert response.status_code == 302
+    job_url = response.headers["Location"]
+    assert f"/manage/{event.slug}/jobs/" in job_url
+    page = client.get(job_url).get_data(as_text=True)
+    assert f"{job_url}result" in page
+    return client.get(f"{job_url}result")
+
+
 @pytest.mark.pdf
 def test_organizer_downloads_all_badges_sorted_by_last_name(
         client, badge_event, make_registration, make_user, login):
@@ -74,8 +87,9 @@ def test_organizer_downloads_all_badges_sorted_by_last_name(
         make_registration(event, attendee, first_name=first, last_name=last)
     make_registration(event, speaker, last_name="Pendingowa", state=RegistrationState.PENDING)
     _organizer(client, event, make_user, login)
-    response = client.get(f"/manage/{event.slug}/badges/all.pdf")
+    response = _print_run(client, event)
     assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
     assert pdf_pages(response.data) == 3
     assert _names_in_order(response.data, ["Żak", "Nowak", "Abacka", "Pendingowa"]) == [
         "Abacka", "Nowak", "Żak"]
@@ -89,12 +103,11 @@ def test_organizer_downloads_a_filtered_selection(
     make_registration(event, speaker, last_name="Mówca")
     make_registration(event, attendee, last_name="Prasowa", badge_role_override=BadgeRole.PRESS)
     _organizer(client, event, make_user, login)
-    url = f"/manage/{event.slug}/badges/selection.pdf"
-    speakers = client.get(url, query_string={"role": "speaker"})
+    speakers = _print_run(client, event, "selection", role="speaker")
     assert _names_in_order(speakers.data, ["Nowak", "Mówca", "Prasowa"]) == ["Mówca"]
-    by_type = client.get(url, query_string={"ticket_type": attendee.id})
+    by_type = _print_run(client, event, "selection", ticket_type=attendee.id)
     assert _names_in_order(by_type.data, ["Nowak", "Mówca", "Prasowa"]) == ["Nowak", "Prasowa"]
-    search = client.get(url, query_string={"q": "prasow"})
+    search = _print_run(client, event, "selection", q="prasow")
     assert _names_in_order(search.data, ["Nowak", "Mówca", "Prasowa"]) == ["Prasowa"]
 
 
@@ -103,10 +116,11 @@ def test_an_empty_selection_explains_instead_of_failing(
     event, attendee, _ = badge_event
     make_registration(event, attendee, last_name="Nowak")
     _organizer(client, event, make_user, login)
-    response = client.get(f"/manage/{event.slug}/badges/selection.pdf",
-                          query_string={"q": "nobody"}, follow_redirects=True)
+    response = client.post(f"/manage/{event.slug}/badges/print",
+                           data={"scope": "selection", "q": "nobody"}, follow_redirects=True)
     assert response.status_code == 200
     assert "no badges to print" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(Job.id))).scalar() == 0
 
 
 def test_bad_filter_values_give_an_empty_list_not_an_error(
@@ -163,7 +177,8 @@ def test_door_staff_cannot_download_badges(client, badge_event, make_registratio
     event, attendee, _ = badge_event
     make_registration(event, attendee)
     login(client, make_user(Role.DOOR, events=[event]))
-    assert client.get(f"/manage/{event.slug}/badges/all.pdf").status_code == 403
+    assert client.post(f"/manage/{event.slug}/badges/print",
+                       data={"scope": "all"}).status_code == 403
 
 
 def _png_upload(name="logo.png") -> tuple[io.BytesIO, str]:

@@ -1,0 +1,1 @@
+"""Background jobs: start (deduplicated), claim, report progress, finish, fail, retry."""
