@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from conference import cli, errors, i18n, links, security, urls
+from conference import cli, errors, i18n, inputs, links, security, urls
 from conference.extensions import babel, csrf, db, limiter, mail, migrate
 from conference.markdown import render_markdown
 from config import INSTANCE_DIR, load_config
@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     links.init_app(app)
     urls.init_app(app)
+    inputs.init_app(app)
     app.jinja_env.filters["markdown"] = render_markdown
     _register_blueprints(app)
     return app

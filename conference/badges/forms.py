@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectChoice, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
+from conference.fields import SelectField
 from conference.models import RegistrationState
 from conference.services.badges.core import LAYOUT_LABELS, ROLE_LABELS
 

@@ -24,6 +24,7 @@ from conference.cfp_manage.forms import (
     settings_form_class,
 )
 from conference.extensions import db
+from conference.inputs import form_ids, query_int
 from conference.links import add_link
 from conference.models import (
     DecisionKind,
@@ -170,8 +171,9 @@ def assignment_delete(event: Event, assignment_id: int):
 def _filtered_proposals(event: Event) -> tuple[list[tuple[Proposal, object]], dict]:
     query = db.select(Proposal).filter_by(event_id=event.id)
     filters = {k: request.args.get(k, "") for k in ("track", "type", "state")}
-    if filters["track"].isdigit():
-        query = query.where(Proposal.track_id == int(filters["track"]))
+    track_id = query_int("track", minimum=1)
+    if track_id is not None:
+        query = query.where(Proposal.track_id == track_id)
     if filters["type"] in {t.value for t in SessionType}:
         query = query.where(Proposal.session_type == SessionType(filters["type"]))
     if filters["state"] in {s.value for s in ProposalState}:
@@ -252,7 +254,7 @@ def decide(event: Event):
     except ValueError:
         flash(_("Choose accept or reject."), "error")
         return redirect(url_for("cfp_manage.proposals", slug=event.slug))
-    ids = [int(v) for v in request.form.getlist("proposal_id") if v.isdigit()]
+    ids = form_ids("proposal_id")
     chosen = list(db.session.execute(
         db.select(Proposal).where(Proposal.event_id == event.id, Proposal.id.in_(ids))
     ).scalars()) if ids else []

@@ -5,7 +5,6 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     PasswordField,
     SelectChoice,
@@ -25,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from conference.fields import DateField
 from conference.models import EventStatus, Role
 
 STATUS_LABELS = {
