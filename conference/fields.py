@@ -2,8 +2,8 @@
 
 Dates and times are limited to ``conference.inputs.SANE_YEARS``: WTForms reads
 ``0001-01-01T00:00`` or ``9999-12-31T23:59`` happily, and converting such a moment to UTC
-(or to an event's time zone) overflows. Outside the range the field gets a clear error
-and no data.
+(or to an event's time zone) overflows. Outside the range the field has no data and one
+clear error.
 """
 
 from __future__ import annotations
@@ -18,11 +18,20 @@ OUT_OF_RANGE = _l("Enter a date between the years %(first)s and %(last)s.",
 
 
 class _SaneDates:
+    out_of_range = False
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
-        if self.data is not None and not is_sane_date(self.data):
+        self.out_of_range = self.data is not None and not is_sane_date(self.data)
+        if self.out_of_range:
             self.data = None
-            raise ValueError(str(OUT_OF_RANGE))
+
+    def post_validate(self, form, validation_stopped):
+        # After the validators: DataRequired() would replace an earlier message with
+        # "This field is required." (the data is None), which is not the reason.
+        super().post_validate(form, validation_stopped)
+        if self.out_of_range:
+            self.errors[:] = [str(OUT_OF_RANGE)]
 
 
 class DateTimeLocalField(_SaneDates, wtforms.DateTimeLocalField):
