@@ -54,7 +54,9 @@ def handle_http_error(error: HTTPException):
         return render_template(template, error=error, code=code,
                                csrf_failed=isinstance(error, CSRFError),
                                message=getattr(error, "message", None)), code
-    except Exception:
+    except Exception as failure:
+        if database_unavailable(failure):  # the page asked who is logged in: a 503 then
+            return handle_database_error(failure)
         if code < 500:
             raise
         log.exception("the error page itself failed")

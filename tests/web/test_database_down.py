@@ -78,6 +78,13 @@ def test_a_logged_in_page_gets_the_503_page_too(unreachable_app):
     _assert_unavailable_page(client.get("/manage/"))
 
 
+def test_an_error_page_for_a_logged_in_user_becomes_a_503(unreachable_app):
+    """The 404 page asks who is logged in; without the database that is a 503 too."""
+    client = unreachable_app.test_client()
+    _log_in_as_someone(client)
+    _assert_unavailable_page(client.get("/no/such/page"))
+
+
 def test_the_503_page_is_translated(unreachable_app):
     response = unreachable_app.test_client().get("/", headers={"Accept-Language": "pl"})
     assert response.status_code == 503
