@@ -118,6 +118,7 @@ class Walker:
         self.random = random.Random(11)
         self.failures: list[str] = []
         self.sent = 0
+        self.roles_used: set[str] = set()
         users = dict(world["users"], superuser=superuser)
         self.clients = {"anonymous": app.test_client(), "attendee": app.test_client()}
         for role, user in users.items():
@@ -129,6 +130,7 @@ class Walker:
 
     def send(self, role: str, method: str, url: str, what: str, **kwargs):
         self.sent += 1
+        self.roles_used.add(role)
         try:
             response = self.clients[role].open(url, method=method, **kwargs)
         except Exception as error:  # propagated from the app (TESTING): a 500 in production
@@ -339,5 +341,6 @@ def test_no_hostile_input_on_any_route_gives_a_server_error(walker):
     _walk_methods(walker)
     _walk_forms(walker, pages)  # last: some forms delete the sample objects
     assert walker.sent > 1000, walker.sent
+    assert walker.roles_used == set(ROLE_ORDER)
     assert not walker.failures, f"{len(walker.failures)} of {walker.sent} requests failed:\n" + \
         "\n".join(walker.failures[:80])
