@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import PathConverter, UnicodeConverter, ValidationError
 
 from conference.urls import MAX_DATABASE_ID
@@ -107,7 +107,7 @@ def refuse_forbidden_input() -> None:
         return
     if request.is_json:
         if request.content_length and request.content_length > MAX_JSON_BYTES:
-            raise InputRefused("too_large", _l("The request body is too large."))
+            raise RequestEntityTooLarge()
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
             raise bad_json()

@@ -7,12 +7,13 @@ every route (test_hostile_input.py) guards the rest.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
 
 from conference.extensions import db
-from conference.inputs import json_depth, parse_int
+from conference.inputs import MAX_JSON_BYTES, json_depth, parse_int
 from conference.models import CheckIn, Role, ScanLog, SpeakerUnavailability
 
 
@@ -144,6 +145,14 @@ def test_deeply_nested_json_on_the_sync_api_is_a_400(door_client, gate):
                                 content_type="application/json")
     assert response.status_code == 400
     assert response.get_json() == {"status": "error", "reason": "bad_json"}
+
+
+def test_a_json_body_beyond_the_limit_is_a_413(door_client, gate):
+    body = json.dumps({"scans": [], "padding": "x" * (MAX_JSON_BYTES + 1)})
+    response = door_client.post(f"/checkin/api/{gate.event.slug}/{gate.id}/sync", data=body,
+                                content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["status"] == "error"
 
 
 @pytest.mark.parametrize("source", [["camera"], {"a": "b"}, 1])
