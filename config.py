@@ -69,6 +69,8 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'conference.sqlite'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": _bool("DATABASE_PRE_PING", True)},
+        #: Seconds a client is asked to wait (Retry-After) when the database is unreachable.
+        "DATABASE_RETRY_AFTER": _int("DATABASE_RETRY_AFTER", 5),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Europe/Warsaw"),
         "BABEL_DEFAULT_LOCALE": "en",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from conference import cli, errors, i18n, jobs, links, security, urls
+from conference import cli, errors, i18n, inputs, jobs, links, security, urls
 from conference.extensions import (
     babel,
     csrf,
@@ -59,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     links.init_app(app)
     urls.init_app(app)
     jobs.init_app(app)
+    inputs.init_app(app)
     app.jinja_env.filters["markdown"] = render_markdown
     _register_blueprints(app)
     return app

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from conference.agenda.grid import build_grid, sessions_on
 from conference.extensions import db
+from conference.inputs import parse_datetime, query_int
 from conference.links import add_link
 from conference.models import Event, Registration, SeatBooking, Session, SessionType
 from conference.models.types import utcnow
@@ -95,7 +96,7 @@ def _session_or_404(event: Event, session_id: int) -> Session:
 
 def _filters(event: Event) -> dict:
     """Track and type filters from the query string; unknown values are ignored."""
-    track_id = request.args.get("track", type=int)
+    track_id = query_int("track", minimum=1)
     tracks = {t.id: t for t in tracks_of(event)}
     type_value = request.args.get("type", "")
     session_type = next((t for t in SessionType if t.value == type_value), None)
@@ -173,9 +174,8 @@ def now_next(slug: str):
     now = utcnow()
     at = request.args.get("at")
     if at:  # preview another moment, e.g. ?at=2026-05-12T10:15 (event time)
-        try:
-            parsed = dt.datetime.fromisoformat(at)
-        except ValueError:
+        parsed = parse_datetime(at)
+        if parsed is None:
             abort(400)
         now = (parsed if parsed.tzinfo else parsed.replace(tzinfo=event.tz)).astimezone(dt.UTC)
     running, following = now_and_next(listed_sessions(event), now)

@@ -1,16 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-)
+from wtforms import BooleanField, HiddenField, SelectChoice, StringField, SubmitField
 from wtforms.validators import AnyOf, Length, Optional, Regexp
 
+from conference.fields import SelectField
 from conference.models import RegistrationState
 from conference.services.badges.core import LAYOUT_LABELS, ROLE_LABELS
 

@@ -23,6 +23,7 @@ from conference.badges.forms import (
     PrintRunForm,
 )
 from conference.extensions import db
+from conference.inputs import parse_int
 from conference.jobs import dispatch
 from conference.links import add_link
 from conference.models import (
@@ -236,12 +237,14 @@ def _filter_form(event: Event) -> BadgeFilterForm:
 def _filtered(event: Event, form: BadgeFilterForm) -> list[Registration]:
     if not form.validate():
         return []
-    ticket_type = form.ticket_type.data
+    # Optional() lets blank-looking values ("\r\n") past the choices: read them defensively.
+    states = {s.value: s for s in RegistrationState}
+    roles = {r.value: r for r in BadgeRole}
     return select_for_badges(
         event,
-        ticket_type_id=int(ticket_type) if ticket_type else None,
-        state=RegistrationState(form.state.data),
-        role=BadgeRole(form.role.data) if form.role.data else None,
+        ticket_type_id=parse_int(form.ticket_type.data, minimum=1),
+        state=states.get(form.state.data, RegistrationState.CONFIRMED),
+        role=roles.get(form.role.data),
         search=form.q.data or "",
     )
 

@@ -9,17 +9,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from conference.fields import DateTimeLocalField, SelectField
 from conference.models import ProposalState, SessionType
 
 #: In a context of their own: "Confirmed" and "Not accepted" also name registration states,

@@ -27,6 +27,7 @@ from conference.cfp.forms import (
     parse_emails,
 )
 from conference.extensions import db, limiter
+from conference.fields import OUT_OF_RANGE
 from conference.links import add_link
 from conference.models import Event, Proposal, ProposalState, SessionType, Speaker
 from conference.models.types import utcnow
@@ -301,7 +302,8 @@ def add_unavailability(slug: str, speaker_token: str):
     speaker = _speaker_or_404(slug, speaker_token)
     form = UnavailabilityForm()
     if not form.validate_on_submit():
-        flash(_("Enter a start and an end."), "error")
+        out_of_range = str(OUT_OF_RANGE) in form.starts_at.errors + form.ends_at.errors
+        flash(str(OUT_OF_RANGE) if out_of_range else _("Enter a start and an end."), "error")
     else:
         tz = speaker.event.tz
         try:

@@ -7,7 +7,6 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     Form,
     FormField,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from conference.cfp.forms import ProfileFieldsMixin, ProposalFieldsMixin
+from conference.fields import DateTimeLocalField
 
 
 class SessionTypeDurationsForm(Form):

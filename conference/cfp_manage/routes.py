@@ -25,6 +25,7 @@ from conference.cfp_manage.forms import (
     settings_form_class,
 )
 from conference.extensions import db
+from conference.inputs import form_ids, query_int
 from conference.links import add_link
 from conference.models import (
     DecisionKind,
@@ -171,8 +172,9 @@ def assignment_delete(event: Event, assignment_id: int):
 def _filtered_proposals(event: Event) -> tuple[list[tuple[Proposal, object]], dict]:
     query = db.select(Proposal).filter_by(event_id=event.id)
     filters = {k: request.args.get(k, "") for k in ("track", "type", "state")}
-    if filters["track"].isdigit():
-        query = query.where(Proposal.track_id == int(filters["track"]))
+    track_id = query_int("track", minimum=1)
+    if track_id is not None:
+        query = query.where(Proposal.track_id == track_id)
     if filters["type"] in {t.value for t in SessionType}:
         query = query.where(Proposal.session_type == SessionType(filters["type"]))
     if filters["state"] in {s.value for s in ProposalState}:
@@ -249,8 +251,7 @@ def _proposal_or_404(event: Event, proposal_id: int) -> Proposal:
 
 def _selected_proposals(event: Event) -> list[Proposal]:
     """The event's proposals ticked in the posted form (``proposal_id`` values)."""
-    ids = [int(v) for v in request.form.getlist("proposal_id")
-           if v.isascii() and v.isdigit() and len(v) < 10]
+    ids = form_ids("proposal_id")
     return list(db.session.execute(
         db.select(Proposal).where(Proposal.event_id == event.id, Proposal.id.in_(ids))
     ).scalars()) if ids else []

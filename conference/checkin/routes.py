@@ -37,6 +37,7 @@ from conference.checkin.messages import (
 )
 from conference.extensions import db, login_manager
 from conference.i18n import format_local_time
+from conference.inputs import FieldRefused, json_fields
 from conference.links import add_link
 from conference.models import CheckIn, CheckInConflict, CheckinRule, Checkpoint, Event
 from conference.models.types import utcnow
@@ -218,7 +219,19 @@ def _error(reason: str, status: int = 400, **extra):
     return jsonify(status="error", reason=reason, **extra), status
 
 
+#: Fields of a scan (``json_fields`` refuses another type with ``bad_<field>``); ids are
+#: checked by the views (a well-formed unknown id is a 404, not a 400), and the code may
+#: be anything a badge could hold: the service judges it (``malformed``).
+SCAN_FIELDS = {"code": object, "nonce": (str, type(None)),
+               "checkpoint": (int, str, bool, type(None)), "source": (str, type(None)),
+               "registration_id": (int, str, type(None))}
+OFFLINE_SCAN_FIELDS = {"nonce": str, "code": object,
+                       "registration_id": (int, str, type(None)),
+                       "scanned_at": dt.datetime, "local_verdict": (str, type(None))}
+
+
 def _json_body() -> dict | None:
+    """The JSON object of the request (``conference.inputs`` refused any other body)."""
     data = request.get_json(silent=True)
     return data if isinstance(data, dict) else None
 
@@ -261,6 +274,7 @@ def api_scan(slug: str):
         abort(403)
     if data is None:
         return _error("bad_json")
+    data = json_fields(data, SCAN_FIELDS)
     if not isinstance(checkpoint_id, int) or isinstance(checkpoint_id, bool):
         return _error("bad_checkpoint")
     point = access.point
@@ -362,23 +376,23 @@ def api_sync(event: Event, checkpoint_id: int):
 
 
 def _offline_scan(event: Event, item: object) -> OfflineScan | None:
-    if not isinstance(item, dict) or not isinstance(item.get("nonce"), str):
+    """The scan, or None when a field is missing or of the wrong type (``scanned_at`` must
+    be an aware ISO 8601 time within ``conference.inputs.SANE_YEARS``)."""
+    if not isinstance(item, dict):
         return None
-    code = item.get("code")
-    if "registration_id" in item:
-        registration_id = item["registration_id"]
-        code = ticket_code_of(event.id, registration_id) if _is_id(registration_id) else None
-    if not isinstance(code, str):
-        code = ""
     try:
-        scanned_at = dt.datetime.fromisoformat(str(item.get("scanned_at", "")))
-    except ValueError:
+        fields = json_fields(item, OFFLINE_SCAN_FIELDS)
+    except FieldRefused:
         return None
-    if scanned_at.tzinfo is None:
+    if "nonce" not in fields or "scanned_at" not in fields:
         return None
-    local = item.get("local_verdict")
-    return OfflineScan(nonce=item["nonce"], code=code, scanned_at=scanned_at,
-                       local_verdict=local if isinstance(local, str) else "")
+    code = fields.get("code")
+    if "registration_id" in fields:
+        registration_id = fields["registration_id"]
+        code = ticket_code_of(event.id, registration_id) if _is_id(registration_id) else None
+    return OfflineScan(nonce=fields["nonce"], code=code if isinstance(code, str) else "",
+                       scanned_at=fields["scanned_at"],
+                       local_verdict=fields.get("local_verdict") or "")
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     PasswordField,
     SelectChoice,
@@ -24,6 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from conference.fields import DateField
 from conference.i18n import LANGUAGE_NAMES
 from conference.models import EventStatus, Role
 

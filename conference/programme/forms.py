@@ -7,7 +7,6 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectChoice,
@@ -28,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from conference.fields import DateField
 from conference.models import SessionType
 
 TYPE_LABELS = {

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     SelectChoice,
@@ -23,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from conference.fields import DateTimeLocalField
 from conference.models import (
     BadgeRole,
     PaymentStatus,

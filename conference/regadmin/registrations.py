@@ -16,6 +16,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from conference.extensions import db
+from conference.inputs import query_int
 from conference.models import (
     CheckIn,
     Event,
@@ -82,8 +83,7 @@ def _filter_from_args(event: Event) -> tuple[RegistrationFilter, dict]:
     args = request.args
     flt = RegistrationFilter(search=args.get("q", "")[:200].strip())
     ticket_type = args.get("ticket_type", "")
-    if ticket_type.isdigit():
-        flt.ticket_type_id = int(ticket_type)
+    flt.ticket_type_id = query_int("ticket_type", minimum=1)
     state = args.get("state", "")
     if state == "active":
         flt.states = [RegistrationState.CONFIRMED, RegistrationState.PENDING,
@@ -112,8 +112,7 @@ def _filter_from_args(event: Event) -> tuple[RegistrationFilter, dict]:
 @event_access("organizer")
 def registrations(event: Event):
     flt, kept = _filter_from_args(event)
-    page_number = request.args.get("page", "1")
-    page = list_registrations(event, flt, page=int(page_number) if page_number.isdigit() else 1,
+    page = list_registrations(event, flt, page=query_int("page", minimum=1) or 1,
                               per_page=PER_PAGE)
     return render_template("regadmin/registrations.html", event=event, page=page, args=kept,
                            ticket_types=ticket_types_of(event), states=list(RegistrationState),

@@ -141,6 +141,7 @@
     payload.scannedAt = new Date().toISOString();
     if (!navigator.onLine) { return scanOffline(payload); }
     return post(config.scanUrl, payload, SCAN_TIMEOUT_MS).then(function (response) {
+      // A 5xx (503 + Retry-After while the database restarts) counts as offline: queue it.
       if (response.status >= 500 || response.status === 0) { throw new Error("server " + response.status); }
       return response.json().then(function (data) {
         if (data.status === "ok") {

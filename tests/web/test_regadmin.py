@@ -236,9 +236,16 @@ def test_list_paginates_and_keeps_filters_in_page_links(desk, make_ticket_type,
 
 @pytest.mark.parametrize("query", ["page=abc", "page=-1", "sort=drop%20table", "state=nope",
                                    "ticket_type=x", "paid=maybe", "q=" + "x" * 5000,
-                                   "q=%25%00"])
+                                   "ticket_type=2147483648", "ticket_type=%C2%B2",
+                                   "page=" + "9" * 5000])
 def test_list_ignores_bad_query_values(desk, people, query):
     assert desk.client.get(_url(desk, f"/registrations?{query}")).status_code == 200
+
+
+def test_a_nul_in_the_list_query_is_a_400_with_a_message(desk, people):
+    response = desk.client.get(_url(desk, "/registrations?q=%25%00"))
+    assert response.status_code == 400
+    assert "control characters" in _text(response)
 
 
 # --- Exports ----------------------------------------------------------------------------------
