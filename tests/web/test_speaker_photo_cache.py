@@ -65,7 +65,7 @@ def test_photo_url_carries_its_version_and_is_cached_for_good(client, event, spe
         d.strip() for d in _cache(response).split(","))
 
 
-@pytest.mark.parametrize("query", ["", "?v=0123456789abcdef0123", "?v=%00", "?v=" + "f" * 5000])
+@pytest.mark.parametrize("query", ["", "?v=0123456789abcdef0123", "?v=" + "f" * 5000])
 def test_photo_under_any_other_url_is_revalidated(client, event, speaker, query):
     response = client.get(f"/e/{event.slug}/speakers/{speaker.id}/photo{query}")
     assert response.status_code == 200
@@ -73,6 +73,11 @@ def test_photo_under_any_other_url_is_revalidated(client, event, speaker, query)
     again = client.get(f"/e/{event.slug}/speakers/{speaker.id}/photo{query}",
                        headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_nul_byte_in_the_version_is_a_400(client, event, speaker):
+    response = client.get(f"/e/{event.slug}/speakers/{speaker.id}/photo?v=%00")
+    assert response.status_code == 400
 
 
 def test_replaced_photo_gets_a_new_url_and_the_old_url_shows_it_uncached(
