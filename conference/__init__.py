@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
     from conference.manage import bp as manage_bp
+    from conference.payments import bp as payments_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
@@ -79,3 +80,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(badges_bp)
+    app.register_blueprint(payments_bp)

@@ -14,6 +14,7 @@ from conference.models.agenda import (
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.outbox import OutboxMessage, OutboxStatus
+from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -44,6 +45,10 @@ from conference.models.speakers import (
 
 __all__ = [
     "AgendaFeed",
+    "BankTransferSettings",
+    "DeadlineAction",
+    "Order",
+    "OrderState",
     "CfpSessionType",
     "CfpSettings",
     "DecisionEmail",

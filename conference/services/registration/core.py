@@ -32,6 +32,7 @@ from conference.models.registrations import new_ticket_code, new_token
 from conference.models.types import utcnow
 from conference.security import secrets_equal
 from conference.services import DomainError
+from conference.services.payments import orders
 from conference.services.programme.workshops import release_bookings
 from conference.services.registration import seats, waitlist
 from conference.services.registration.attendee_input import (
@@ -183,6 +184,7 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
         db.session.add(registration)
         registration.answers = [Answer(question_id=qid, value=value)
                                 for qid, value in cleaned_answers.items() if value]
+        orders.open_order(registration, now=now)  # what it costs, in the same transaction
         seats.record_change(registration, "registered", f"{state.value}, {ticket_type.name}",
                             by_user=by_user, now=now)
         seats.notify(registration, {S.CONFIRMED: "confirmed", S.PENDING: "pending",

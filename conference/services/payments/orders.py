@@ -1,0 +1,65 @@
+"""Orders: what a payer owes, opened in the same transaction as the registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from conference.extensions import db
+from conference.models import Event, Order, OrderState, PaymentStatus, Registration
+from conference.services.payments import reference as references
+from conference.services.payments.bank_account import bank_transfer_settings
+
+#: Days to pay when the event has no bank-transfer settings yet.
+DEFAULT_DEADLINE_DAYS = 14
+
+
+def new_reference(event: Event) -> str:
+    """A random reference no other order of ``event`` uses (the unique constraint backs it)."""
+    while True:
+        candidate = references.random_reference()
+        taken = db.session.scalar(sa.select(Order.id).where(
+            Order.event_id == event.id, Order.reference == candidate))
+        if taken is None:
+            return candidate
+
+
+def due_date_end(event: Event, now: dt.datetime, days: int) -> dt.datetime:
+    """The end of the day ``days`` after ``now`` in the event's timezone: a payer told
+    "pay by 13 December" has all of that day."""
+    due_day = now.astimezone(event.tz).date() + dt.timedelta(days=days + 1)
+    return dt.datetime.combine(due_day, dt.time(), tzinfo=event.tz).astimezone(dt.UTC) \
+        - dt.timedelta(microseconds=1)
+
+
+def open_order(registration: Registration, *, now: dt.datetime) -> Order | None:
+    """Put a new registration into an order of one when it has something to pay.
+
+    Free tickets and waived payments (speakers, guests) get no order: they are never asked
+    to pay. Runs inside the registering transaction; the caller commits.
+    """
+    ticket_type = registration.ticket_type
+    if not ticket_type.price or registration.payment_status is not PaymentStatus.UNPAID:
+        return None
+    event = registration.event
+    settings = bank_transfer_settings(event)
+    days = settings.deadline_days if settings is not None else DEFAULT_DEADLINE_DAYS
+    order = Order(
+        event=event, payer_name=registration.full_name, payer_email=registration.email,
+        payer_organization=registration.organization, amount=ticket_type.price,
+        currency=ticket_type.currency, reference=new_reference(event),
+        state=OrderState.UNPAID, created_at=now, due_at=due_date_end(event, now, days),
+    )
+    db.session.add(order)
+    registration.order = order
+    return order
+
+
+def find_order(event: Event, text: str) -> Order | None:
+    """The order of ``event`` whose reference appears in ``text`` (a transfer title)."""
+    reference = references.normalise_reference(text)
+    if reference is None:
+        return None
+    return db.session.execute(sa.select(Order).where(
+        Order.event_id == event.id, Order.reference == reference)).scalar_one_or_none()
