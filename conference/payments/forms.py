@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from conference.models import DeadlineAction
@@ -29,6 +29,7 @@ class BankTransferForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=MAX_DEADLINE_DAYS)])
     deadline_action = SelectField(
         _l("At the deadline"),
-        choices=[(action.value, label) for action, label in DEADLINE_ACTION_LABELS.items()],
+        choices=[SelectChoice(action.value, label)
+                 for action, label in DEADLINE_ACTION_LABELS.items()],
         default=DeadlineAction.CANCEL.value)
     submit = SubmitField(_l("Save"))

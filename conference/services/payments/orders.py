@@ -56,6 +56,22 @@ def open_order(registration: Registration, *, now: dt.datetime) -> Order | None:
     return order
 
 
+#: The order state that follows a payment status recorded by hand on a registration.
+_STATE_FOR_STATUS = {
+    PaymentStatus.UNPAID: OrderState.UNPAID,
+    PaymentStatus.PAID: OrderState.PAID,
+    PaymentStatus.WAIVED: OrderState.FREE,
+}
+
+
+def follow_payment_status(registration: Registration) -> None:
+    """Bring the registration's order in line with a payment status set by hand (an order
+    of one; group orders get their own rule). The caller commits."""
+    order = registration.order
+    if order is not None and len(order.registrations) == 1:
+        order.state = _STATE_FOR_STATUS[registration.payment_status]
+
+
 def find_order(event: Event, text: str) -> Order | None:
     """The order of ``event`` whose reference appears in ``text`` (a transfer title)."""
     reference = references.normalise_reference(text)
