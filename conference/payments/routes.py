@@ -10,11 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from conference.extensions import db
 from conference.links import add_link
 from conference.models import DeadlineAction, Event, Registration
+from conference.models.types import utcnow
 from conference.payments.forms import BankTransferForm
 from conference.security import event_access, secrets_equal, token_access
 from conference.services.payments.bank_account import (
@@ -23,6 +25,7 @@ from conference.services.payments.bank_account import (
     save_bank_transfer,
 )
 from conference.services.payments.methods import payment_instructions
+from conference.services.payments.orders import open_missing_orders
 from conference.services.payments.qr import payment_qr_png
 
 bp = Blueprint("payments", __name__)
@@ -70,8 +73,13 @@ def bank_transfer(event: Event):
             db.session.rollback()
             getattr(form, error.details["field"]).errors.append(error.message)
         else:
+            opened = open_missing_orders(event, now=utcnow())
             db.session.commit()
             flash(_("Bank-transfer settings saved."), "success")
+            if opened:
+                flash(ngettext("%(num)d registration that owes money now has its transfer "
+                               "reference.", "%(num)d registrations that owe money now have "
+                               "their transfer references.", opened), "info")
             return redirect(url_for("payments.bank_transfer", slug=event.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("payments/bank_transfer.html", event=event, form=form), status

@@ -32,7 +32,12 @@ from conference.services.payments.bank_account import (
 from conference.services.payments.methods import METHODS, payment_instructions
 from conference.services.payments.qr import epc_payload, payment_qr_png, zbp_payload
 from conference.services.registration import seats
-from conference.services.registration.core import AlreadyRegistered, set_payment_status
+from conference.services.registration.core import (
+    AlreadyRegistered,
+    cancel,
+    change_ticket_type,
+    set_payment_status,
+)
 from conference.services.registration.payment import FREE, payment_state
 
 #: A real, valid Polish IBAN (the textbook example) and its bank's BIC.
@@ -311,3 +316,65 @@ def test_waitlisted_registrations_are_not_asked_to_pay_yet(
     waiting = sign_up(bank_event, ticket, now=NOW)
     assert waiting.state is RegistrationState.WAITLISTED
     assert waiting.order is not None and waiting.order.state is OrderState.UNPAID
+
+
+# --- Orders following the registration ---------------------------------------------------------
+
+
+def test_cancelling_an_unpaid_registration_cancels_its_order(
+        app, bank_event, make_ticket_type, sign_up):
+    ticket = make_ticket_type(bank_event, price=Decimal("250.00"))
+    registration = sign_up(bank_event, ticket, now=NOW)
+    cancel(registration, now=NOW)
+    assert registration.order.state is OrderState.CANCELLED
+    assert payment_instructions(registration.order) is None
+
+
+def test_cancelling_a_paid_registration_keeps_the_order_paid(
+        app, bank_event, make_ticket_type, sign_up, make_user):
+    ticket = make_ticket_type(bank_event, price=Decimal("250.00"))
+    registration = sign_up(bank_event, ticket, now=NOW)
+    set_payment_status(registration, PaymentStatus.PAID, by_user=make_user())
+    cancel(registration, now=NOW)
+    assert registration.order.state is OrderState.PAID
+
+
+def test_moving_to_another_ticket_type_follows_its_price(
+        app, bank_event, make_ticket_type, sign_up, make_user):
+    standard = make_ticket_type(bank_event, price=Decimal("250.00"))
+    student = make_ticket_type(bank_event, price=Decimal("120.00"))
+    free = make_ticket_type(bank_event, price=0)
+    organizer = make_user()
+    registration = sign_up(bank_event, standard, now=NOW)
+    order = registration.order
+    change_ticket_type(registration, student, by_user=organizer, now=NOW)
+    assert (order.amount, order.state) == (Decimal("120.00"), OrderState.UNPAID)
+    change_ticket_type(registration, free, by_user=organizer, now=NOW)
+    assert order.state is OrderState.FREE
+    assert payment_instructions(order) is None
+
+
+def test_a_free_registration_moved_onto_a_paid_ticket_stays_waived(
+        app, bank_event, make_ticket_type, sign_up, make_user):
+    free = make_ticket_type(bank_event, price=0)
+    paid = make_ticket_type(bank_event, price=Decimal("250.00"))
+    registration = sign_up(bank_event, free, now=NOW)
+    change_ticket_type(registration, paid, by_user=make_user(), now=NOW)
+    assert registration.order is None
+    assert registration.payment_status is PaymentStatus.WAIVED
+
+
+def test_registrations_made_before_payments_get_their_orders_once(
+        app, make_event, make_ticket_type, make_registration):
+    event = make_event()
+    paid = make_ticket_type(event, price=Decimal("250.00"))
+    free = make_ticket_type(event, price=0)
+    owing = make_registration(event, paid, payment_status=PaymentStatus.UNPAID)
+    make_registration(event, paid, payment_status=PaymentStatus.PAID)
+    make_registration(event, free, payment_status=PaymentStatus.WAIVED)
+    make_registration(event, paid, payment_status=PaymentStatus.UNPAID,
+                      state=RegistrationState.CANCELLED)
+    assert orders.open_missing_orders(event, now=NOW) == 1
+    db.session.commit()
+    assert owing.order is not None and owing.order.amount == Decimal("250.00")
+    assert orders.open_missing_orders(event, now=NOW) == 0

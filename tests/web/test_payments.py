@@ -217,3 +217,20 @@ def test_the_polish_confirmation_email_gives_the_instructions_in_polish(
     assert "Jak zapłacić" in text
     assert "250,00\u00a0zł" in text
     assert registration.order.reference in text
+
+
+def test_saving_the_settings_gives_earlier_registrations_their_references(
+        client, make_event, make_ticket_type, make_registration, make_user, login):
+    event = make_event(slug="late-bank")
+    ticket = make_ticket_type(event, price=Decimal("250.00"))
+    earlier = make_registration(event, ticket)
+    assert earlier.order is None
+    login(client, make_user(Role.ORGANIZER, events=[event]))
+    response = client.post("/manage/late-bank/payments/bank-transfer", data=_settings_form(),
+                           follow_redirects=True)
+    assert "1 registration that owes money now has its transfer reference." in \
+        response.get_data(as_text=True)
+    db.session.expire_all()
+    reference = db.session.get(Registration, earlier.id).order.reference
+    html = client.get(f"/e/late-bank/r/{earlier.token}/").get_data(as_text=True)
+    assert reference in html and "PL61 1090 1014 0000 0712 1981 2874" in html

@@ -7,7 +7,14 @@ import datetime as dt
 import sqlalchemy as sa
 
 from conference.extensions import db
-from conference.models import Event, Order, OrderState, PaymentStatus, Registration
+from conference.models import (
+    Event,
+    Order,
+    OrderState,
+    PaymentStatus,
+    Registration,
+    RegistrationState,
+)
 from conference.services.payments import reference as references
 from conference.services.payments.bank_account import bank_transfer_settings
 
@@ -70,6 +77,41 @@ def follow_payment_status(registration: Registration) -> None:
     order = registration.order
     if order is not None and len(order.registrations) == 1:
         order.state = _STATE_FOR_STATUS[registration.payment_status]
+
+
+def open_missing_orders(event: Event, *, now: dt.datetime) -> int:
+    """Open orders for the event's active registrations that owe money and have none (made
+    before payments existed, or by staff). Returns how many; the caller commits."""
+    missing = db.session.execute(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.order_id.is_(None),
+        Registration.payment_status == PaymentStatus.UNPAID,
+        Registration.state.not_in((RegistrationState.CANCELLED, RegistrationState.REJECTED)),
+    ).order_by(Registration.id)).scalars().all()
+    return sum(open_order(registration, now=now) is not None for registration in missing)
+
+
+def close_order_of_cancelled(registration: Registration) -> None:
+    """A cancelled (or rejected) registration no longer owes: its unpaid order of one is
+    cancelled. Paid orders stay as they are (refunds come with a later slice)."""
+    order = registration.order
+    if (order is not None and order.state is OrderState.UNPAID
+            and all(r.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED)
+                    for r in order.registrations)):
+        order.state = OrderState.CANCELLED
+
+
+def follow_ticket_change(registration: Registration, *, now: dt.datetime) -> None:
+    """After a move to another ticket type: an unpaid order of one takes the new price, a
+    move to a free ticket ends the payment request, a move onto a paid one opens an order."""
+    order = registration.order
+    ticket_type = registration.ticket_type
+    if order is None:
+        open_order(registration, now=now)
+    elif order.state is OrderState.UNPAID and len(order.registrations) == 1:
+        if registration.payment_status is not PaymentStatus.UNPAID:
+            order.state = _STATE_FOR_STATUS[registration.payment_status]
+        else:
+            order.amount, order.currency = ticket_type.price, ticket_type.currency
 
 
 def find_order(event: Event, text: str) -> Order | None:

@@ -218,6 +218,7 @@ def cancel(registration: Registration, *, by_user=None,
         who = "by organizer" if by_user is not None else "by attendee"
         seats.set_state(registration, S.CANCELLED, now, by_user=by_user, note=who)
         release_bookings(registration)  # workshop seats go back in the same transaction
+        orders.close_order_of_cancelled(registration)
         seats.notify(registration, "cancelled", offer_expired=False)
         return waitlist.fill_free_seats(registration.ticket_type, now) if freed else []
 
@@ -251,6 +252,7 @@ def reject(registration: Registration, *, by_user, now: dt.datetime | None = Non
             raise InvalidTransition("only pending or waitlisted registrations can be rejected")
         freed = registration.holds_seat or registration.offer_expires_at is not None
         seats.set_state(registration, S.REJECTED, now, by_user=by_user)
+        orders.close_order_of_cancelled(registration)
         seats.notify(registration, "rejected")
         if freed:
             waitlist.fill_free_seats(registration.ticket_type, now)
@@ -284,6 +286,7 @@ def change_ticket_type(registration: Registration, ticket_type: TicketType, *, b
         registration.ticket_type = ticket_type
         if not ticket_type.price and registration.payment_status is PaymentStatus.UNPAID:
             registration.payment_status = PaymentStatus.WAIVED  # nothing is owed any more
+        orders.follow_ticket_change(registration, now=now)
         seats.record_change(registration, "ticket_type", f"{old_type.name} → {ticket_type.name}",
                             by_user=by_user, now=now)
         db.session.flush()
