@@ -378,3 +378,21 @@ def test_registrations_made_before_payments_get_their_orders_once(
     db.session.commit()
     assert owing.order is not None and owing.order.amount == Decimal("250.00")
     assert orders.open_missing_orders(event, now=NOW) == 0
+
+
+def test_an_attendee_with_an_unpaid_ticket_who_becomes_a_speaker_is_not_asked_to_pay(
+        app, bank_event, make_ticket_type, sign_up, make_cfp, make_proposal):
+    from conference.models import DecisionKind
+    from conference.services.cfp import decisions
+
+    make_cfp(bank_event)
+    ticket = make_ticket_type(bank_event, price=Decimal("250.00"))
+    registration = sign_up(bank_event, ticket, who={"email": "maria@example.org"}, now=NOW)
+    proposal = make_proposal(bank_event, email="maria@example.org")
+    decisions.decide([proposal], DecisionKind.ACCEPTED)
+    decisions.release_decision_emails(bank_event, [proposal])
+    decisions.confirm_participation(proposal)
+    db.session.commit()
+    assert registration.payment_status is PaymentStatus.WAIVED
+    assert registration.order.state is OrderState.FREE
+    assert payment_instructions(registration.order) is None
