@@ -24,7 +24,7 @@ from conference.services.payments.bank_account import (
     bank_transfer_settings,
     save_bank_transfer,
 )
-from conference.services.payments.methods import payment_instructions
+from conference.services.payments.methods import instructions_for
 from conference.services.payments.orders import open_missing_orders
 from conference.services.payments.qr import payment_qr_png
 
@@ -48,7 +48,7 @@ QR_CODE_LABELS = {
 
 def _template_globals(state) -> None:
     # Emails are rendered outside any request (the outbox), so these are app-wide globals.
-    state.app.jinja_env.globals.update(payment_instructions=payment_instructions,
+    state.app.jinja_env.globals.update(payment_instructions_for=instructions_for,
                                        QR_CODE_LABELS=QR_CODE_LABELS)
 
 
@@ -94,7 +94,7 @@ def payment_qr(slug: str, token: str, kind: str):
     ).scalar_one_or_none()
     if registration is None or not secrets_equal(token, registration.token):
         abort(404)
-    instructions = payment_instructions(registration.order)
+    instructions = instructions_for(registration)
     if instructions is None or kind not in instructions.qr_codes:
         abort(404)
     image = payment_qr_png(instructions, kind)

@@ -234,3 +234,14 @@ def test_saving_the_settings_gives_earlier_registrations_their_references(
     reference = db.session.get(Registration, earlier.id).order.reference
     html = client.get(f"/e/late-bank/r/{earlier.token}/").get_data(as_text=True)
     assert reference in html and "PL61 1090 1014 0000 0712 1981 2874" in html
+
+
+def test_a_waitlisted_registration_gets_no_instructions_nor_qr_until_it_has_a_seat(
+        client, paid_event, make_ticket_type):
+    ticket = make_ticket_type(paid_event, price=Decimal("250.00"), capacity=1)
+    _register(client, paid_event, ticket, email="first@example.org")
+    waiting = _register(client, paid_event, ticket, email="second@example.org")
+    assert waiting.state.value == "waitlisted"
+    html = client.get(f"/e/paid-event/r/{waiting.token}/").get_data(as_text=True)
+    assert "How to pay" not in html
+    assert client.get(f"/e/paid-event/r/{waiting.token}/pay/zbp.png").status_code == 404

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 
-from conference.models import Order, OrderState
+from conference.models import Order, OrderState, Registration, RegistrationState
 from conference.services.payments.bank_account import bank_transfer_settings, grouped_iban
 
 #: Order states in which the payer is still asked to pay.
@@ -86,6 +86,14 @@ def register_method(method: PaymentMethod) -> None:
 
 
 register_method(BankTransfer())
+
+
+def instructions_for(registration: Registration) -> PaymentInstructions | None:
+    """How the attendee pays for ``registration``: only once it is confirmed (a pending or
+    waiting registration is not asked to pay yet), and only while its order is open."""
+    if registration.state is not RegistrationState.CONFIRMED:
+        return None
+    return payment_instructions(registration.order)
 
 
 def payment_instructions(order: Order | None) -> PaymentInstructions | None:
