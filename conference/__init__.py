@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.jobs_manage import bp as jobs_manage_bp
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
+    from conference.payments import bp as payments_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
@@ -96,3 +97,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(badges_bp)
     app.register_blueprint(mail_manage_bp)
     app.register_blueprint(jobs_manage_bp)
+    app.register_blueprint(payments_bp)

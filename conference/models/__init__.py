@@ -15,6 +15,7 @@ from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, Scan
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
+from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -47,6 +48,10 @@ __all__ = [
     "LoginSession",
     "PasswordLink",
     "AgendaFeed",
+    "BankTransferSettings",
+    "DeadlineAction",
+    "Order",
+    "OrderState",
     "CfpSessionType",
     "CfpSettings",
     "DecisionEmail",

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,9 @@ from conference.extensions import db
 from conference.folding import person_search_key
 from conference.models.events import Event
 from conference.models.types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from conference.models.payments import Order
 
 #: Ticket-code alphabet: upper-case letters and digits without look-alikes (0/O, 1/I/L).
 TICKET_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -144,9 +148,13 @@ class Registration(db.Model):
     #: Name, organisation and email folded (lower case, no diacritics: ``folding.fold``),
     #: what every search of people matches against; kept up to date by ``refresh_search_key``.
     search_key: Mapped[str] = mapped_column(sa.String(2000), default="")
+    #: The order this registration is paid in; None when nothing is owed.
+    order_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("payment_order.id", ondelete="SET NULL"), index=True)
 
     event: Mapped[Event] = relationship()
     ticket_type: Mapped[TicketType] = relationship()
+    order: Mapped[Order | None] = relationship(back_populates="registrations")
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
     changes: Mapped[list[RegistrationChange]] = relationship(
         cascade="all, delete-orphan", order_by="RegistrationChange.at"

@@ -39,6 +39,9 @@ GET_OVERRIDES: dict[str, dict[str, int | str]] = {
     "auth.login": {"door": 302, "reviewer": 302, "organizer": 302, "other_organizer": 302},
     # "Next proposal with fewest reviews" redirects to that proposal (or the list).
     "review.next_proposal": {"reviewer": 302, "organizer": 302},
+    # The sample registration's ticket is free: nothing to pay, so no payment QR (the paid
+    # case is in tests/web/test_payments.py).
+    "payments.payment_qr": dict.fromkeys(ROLES, 404),
 }
 
 #: Organizer-level pages that are not tied to one event: any organizer may open them.

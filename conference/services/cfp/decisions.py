@@ -20,6 +20,7 @@ from conference.models import (
     Event,
     OutboxMessage,
     OutboxStatus,
+    PaymentStatus,
     Proposal,
     ProposalState,
     Registration,
@@ -35,6 +36,7 @@ from conference.models.types import utcnow
 from conference.services import DomainError
 from conference.services.cfp.links import proposal_link, speaker_link
 from conference.services.messaging.outbox import enqueue_rendered, release_held
+from conference.services.payments import orders
 from conference.services.registration.payment import status_for_price
 
 #: Placeholders a decision template may use.
@@ -343,6 +345,11 @@ def ensure_speaker_registration(speaker: Speaker,
             existing.badge_role_override = BadgeRole.SPEAKER
             existing.changes.append(RegistrationChange(
                 at=now, action="badge_role", detail="speaker"))
+        if existing.payment_status is PaymentStatus.UNPAID:  # speakers are never asked to pay
+            existing.payment_status = PaymentStatus.WAIVED
+            existing.changes.append(RegistrationChange(
+                at=now, action="payment", detail="unpaid → waived (speaker)"))
+            orders.follow_payment_status(existing)
         return existing
     first, last = _split_name(speaker.name)
     ticket_type = speaker_ticket_type(speaker.event)

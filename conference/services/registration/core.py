@@ -32,6 +32,7 @@ from conference.models.registrations import new_ticket_code, new_token
 from conference.models.types import utcnow
 from conference.security import secrets_equal
 from conference.services import DomainError
+from conference.services.payments import orders
 from conference.services.programme.workshops import release_bookings
 from conference.services.registration import seats, waitlist
 from conference.services.registration.attendee_input import (
@@ -184,6 +185,7 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
         db.session.add(registration)
         registration.answers = [Answer(question_id=qid, value=value)
                                 for qid, value in cleaned_answers.items() if value]
+        orders.open_order(registration, now=now)  # what it costs, in the same transaction
         seats.record_change(registration, "registered", f"{state.value}, {ticket_type.name}",
                             by_user=by_user, now=now)
         seats.notify(registration, {S.CONFIRMED: "confirmed", S.PENDING: "pending",
@@ -217,6 +219,7 @@ def cancel(registration: Registration, *, by_user=None,
         who = "by organizer" if by_user is not None else "by attendee"
         seats.set_state(registration, S.CANCELLED, now, by_user=by_user, note=who)
         release_bookings(registration)  # workshop seats go back in the same transaction
+        orders.close_order_of_cancelled(registration)
         seats.notify(registration, "cancelled", offer_expired=False)
         return waitlist.fill_free_seats(registration.ticket_type, now) if freed else []
 
@@ -250,6 +253,7 @@ def reject(registration: Registration, *, by_user, now: dt.datetime | None = Non
             raise InvalidTransition("only pending or waitlisted registrations can be rejected")
         freed = registration.holds_seat or registration.offer_expires_at is not None
         seats.set_state(registration, S.REJECTED, now, by_user=by_user)
+        orders.close_order_of_cancelled(registration)
         seats.notify(registration, "rejected")
         if freed:
             waitlist.fill_free_seats(registration.ticket_type, now)
@@ -283,6 +287,7 @@ def change_ticket_type(registration: Registration, ticket_type: TicketType, *, b
         registration.ticket_type = ticket_type
         if not ticket_type.price and registration.payment_status is PaymentStatus.UNPAID:
             registration.payment_status = PaymentStatus.WAIVED  # nothing is owed any more
+        orders.follow_ticket_change(registration, now=now)
         seats.record_change(registration, "ticket_type", f"{old_type.name} → {ticket_type.name}",
                             by_user=by_user, now=now)
         db.session.flush()
@@ -314,6 +319,7 @@ def set_payment_status(registration: Registration, status: PaymentStatus, *, by_
                             f"{registration.payment_status.value} → {status.value}",
                             by_user=by_user, now=now)
         registration.payment_status = status
+        orders.follow_payment_status(registration)
     db.session.commit()
     return registration
 

@@ -1,0 +1,3 @@
+from conference.payments.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,1 @@
+"""Paying for registrations: orders, transfer references, payment methods and their QR codes."""

@@ -1,0 +1,123 @@
+"""Orders: what a payer owes, opened in the same transaction as the registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from conference.extensions import db
+from conference.models import (
+    Event,
+    Order,
+    OrderState,
+    PaymentStatus,
+    Registration,
+    RegistrationState,
+)
+from conference.services.payments import reference as references
+from conference.services.payments.bank_account import bank_transfer_settings
+
+#: Days to pay when the event has no bank-transfer settings yet.
+DEFAULT_DEADLINE_DAYS = 14
+
+
+def new_reference(event: Event) -> str:
+    """A random reference no other order of ``event`` uses (the unique constraint backs it)."""
+    while True:
+        candidate = references.random_reference()
+        taken = db.session.scalar(sa.select(Order.id).where(
+            Order.event_id == event.id, Order.reference == candidate))
+        if taken is None:
+            return candidate
+
+
+def due_date_end(event: Event, now: dt.datetime, days: int) -> dt.datetime:
+    """The end of the day ``days`` after ``now`` in the event's timezone: a payer told
+    "pay by 13 December" has all of that day."""
+    due_day = now.astimezone(event.tz).date() + dt.timedelta(days=days + 1)
+    return dt.datetime.combine(due_day, dt.time(), tzinfo=event.tz).astimezone(dt.UTC) \
+        - dt.timedelta(microseconds=1)
+
+
+def open_order(registration: Registration, *, now: dt.datetime) -> Order | None:
+    """Put a new registration into an order of one when it has something to pay.
+
+    Free tickets and waived payments (speakers, guests) get no order: they are never asked
+    to pay. Runs inside the registering transaction; the caller commits.
+    """
+    ticket_type = registration.ticket_type
+    if not ticket_type.price or registration.payment_status is not PaymentStatus.UNPAID:
+        return None
+    event = registration.event
+    settings = bank_transfer_settings(event)
+    days = settings.deadline_days if settings is not None else DEFAULT_DEADLINE_DAYS
+    order = Order(
+        event=event, payer_name=registration.full_name, payer_email=registration.email,
+        payer_organization=registration.organization, amount=ticket_type.price,
+        currency=ticket_type.currency, reference=new_reference(event),
+        state=OrderState.UNPAID, created_at=now, due_at=due_date_end(event, now, days),
+    )
+    db.session.add(order)
+    registration.order = order
+    return order
+
+
+#: The order state that follows a payment status recorded by hand on a registration.
+_STATE_FOR_STATUS = {
+    PaymentStatus.UNPAID: OrderState.UNPAID,
+    PaymentStatus.PAID: OrderState.PAID,
+    PaymentStatus.WAIVED: OrderState.FREE,
+}
+
+
+def follow_payment_status(registration: Registration) -> None:
+    """Bring the registration's order in line with a payment status set by hand (an order
+    of one; group orders get their own rule). The caller commits."""
+    order = registration.order
+    if order is not None and len(order.registrations) == 1:
+        order.state = _STATE_FOR_STATUS[registration.payment_status]
+
+
+def open_missing_orders(event: Event, *, now: dt.datetime) -> int:
+    """Open orders for the event's active registrations that owe money and have none (made
+    before payments existed, or by staff). Returns how many; the caller commits."""
+    missing = db.session.execute(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.order_id.is_(None),
+        Registration.payment_status == PaymentStatus.UNPAID,
+        Registration.state.not_in((RegistrationState.CANCELLED, RegistrationState.REJECTED)),
+    ).order_by(Registration.id)).scalars().all()
+    return sum(open_order(registration, now=now) is not None for registration in missing)
+
+
+def close_order_of_cancelled(registration: Registration) -> None:
+    """A cancelled (or rejected) registration no longer owes: its unpaid order of one is
+    cancelled. Paid orders stay as they are (refunds come with a later slice)."""
+    order = registration.order
+    if (order is not None and order.state is OrderState.UNPAID
+            and all(r.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED)
+                    for r in order.registrations)):
+        order.state = OrderState.CANCELLED
+
+
+def follow_ticket_change(registration: Registration, *, now: dt.datetime) -> None:
+    """After a move to another ticket type: an unpaid order of one takes the new price, a
+    move to a free ticket ends the payment request, a move onto a paid one opens an order."""
+    order = registration.order
+    ticket_type = registration.ticket_type
+    if order is None:
+        open_order(registration, now=now)
+    elif order.state is OrderState.UNPAID and len(order.registrations) == 1:
+        if registration.payment_status is not PaymentStatus.UNPAID:
+            order.state = _STATE_FOR_STATUS[registration.payment_status]
+        else:
+            order.amount, order.currency = ticket_type.price, ticket_type.currency
+
+
+def find_order(event: Event, text: str) -> Order | None:
+    """The order of ``event`` whose reference appears in ``text`` (a transfer title)."""
+    reference = references.normalise_reference(text)
+    if reference is None:
+        return None
+    return db.session.execute(sa.select(Order).where(
+        Order.event_id == event.id, Order.reference == reference)).scalar_one_or_none()
