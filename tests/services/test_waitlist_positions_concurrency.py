@@ -18,7 +18,7 @@ from conference.services.registration.core import cancel, register
 from conference.services.registration.waitlist import promote_waitlist
 from tests.fixtures.registration import attendee
 
-PARALLEL = 60
+PARALLEL = 30  # with test_registration_concurrency at once: under max_connections (100)
 SEATS = 10
 POSITION = re.compile(r"at position (\d+)")
 
