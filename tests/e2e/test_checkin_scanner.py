@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
 
 from conference.extensions import db
 from conference.models import CheckIn, Checkpoint, RegistrationState, Role, ScanLog
-from tests.conftest import skip_or_fail
+from tests.e2e.conftest import BROWSER_ARGS, CHROMIUM
 from tests.fixtures.core import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-BASE_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+BASE_ARGS = [*BROWSER_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 #: Verdicts appear within this many milliseconds (camera decoding included).
 VERDICT_TIMEOUT = 15_000
 
@@ -28,32 +23,7 @@ def app_config(app_config):
 
 
 @pytest.fixture
-def checkin_server(app):
-    """The app served by a real HTTP server on a free loopback port, in a thread."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture
-def playwright_instance():
-    if not shutil.which(CHROMIUM):
-        skip_or_fail("Debian's chromium is not installed (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright is not installed")
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture
-def launch(playwright_instance, checkin_server):
+def launch(playwright_instance, live_server):
     """Start Chromium (optionally with a fake camera file) and give a logged-in page."""
     browsers = []
 
@@ -65,9 +35,9 @@ def launch(playwright_instance, checkin_server):
                                                      args=args)
         browsers.append(browser)
         context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-        context.grant_permissions(["camera"], origin=checkin_server)
+        context.grant_permissions(["camera"], origin=live_server)
         page = context.new_page()
-        page.goto(f"{checkin_server}/login")
+        page.goto(f"{live_server}/login")
         page.fill("#email", user.email)
         page.fill("#password", PASSWORD)
         page.press("#password", "Enter")
@@ -121,13 +91,13 @@ def entries() -> list[CheckIn]:
 
 @pytest.mark.pdf
 def test_camera_decodes_the_badge_qr_and_shows_the_green_verdict(
-        launch, checkin_server, door_scene, make_registration, badge_image, tmp_path):
+        launch, live_server, door_scene, make_registration, badge_image, tmp_path):
     event, checkpoint, user = door_scene
     registration = make_registration(event, first_name="Līga", last_name="Ozoliņa")
     video = tmp_path / "badge.y4m"
     write_y4m(badge_image(registration), video)
     _, page = launch(user, video=video)
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.goto(scanner_url(live_server, event, checkpoint))
     page.click("#camera-toggle")
     assert verdict(page, "welcome") == "Welcome, Līga Ozoliņa"
     assert page.get_attribute("#verdict", "data-level") == "ok"
@@ -137,11 +107,11 @@ def test_camera_decodes_the_badge_qr_and_shows_the_green_verdict(
 
 
 def test_usb_scanner_typing_code_and_enter_gets_welcome_then_already(
-        launch, checkin_server, door_scene, make_registration):
+        launch, live_server, door_scene, make_registration):
     event, checkpoint, user = door_scene
     registration = make_registration(event, first_name="Callum", last_name="MacLeod")
     _, page = launch(user)
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.goto(scanner_url(live_server, event, checkpoint))
     # A scanner types into whatever has focus: the code field must have it already.
     page.keyboard.type(registration.ticket_code + "\n")
     assert verdict(page, "welcome") == "Welcome, Callum MacLeod"
@@ -156,11 +126,11 @@ def test_usb_scanner_typing_code_and_enter_gets_welcome_then_already(
 
 
 def test_name_search_asks_for_confirmation_before_checking_in(
-        launch, checkin_server, door_scene, make_registration):
+        launch, live_server, door_scene, make_registration):
     event, checkpoint, user = door_scene
     make_registration(event, first_name="Eilidh", last_name="Campbell")
     _, page = launch(user)
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.goto(scanner_url(live_server, event, checkpoint))
     page.fill("#search", "campb")
     page.press("#search", "Enter")
     page.click(".search-result")
@@ -171,12 +141,12 @@ def test_name_search_asks_for_confirmation_before_checking_in(
 
 
 def test_offline_scans_get_verdicts_are_queued_and_synced_when_back(
-        launch, checkin_server, door_scene, make_registration):
+        launch, live_server, door_scene, make_registration):
     event, checkpoint, user = door_scene
     arriving = make_registration(event, first_name="Jānis", last_name="Kalniņš")
     cancelled = make_registration(event, state=RegistrationState.CANCELLED)
     context, page = launch(user)
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.goto(scanner_url(live_server, event, checkpoint))
     page.wait_for_selector("#offline-status:has-text('Offline list ready')")
 
     context.set_offline(True)
@@ -211,13 +181,13 @@ def scan_logs() -> list[ScanLog]:
 
 
 def test_camera_keeps_the_first_verdict_while_the_badge_stays_in_view(
-        launch, checkin_server, door_scene, make_registration, badge_image, tmp_path):
+        launch, live_server, door_scene, make_registration, badge_image, tmp_path):
     event, checkpoint, user = door_scene
     registration = make_registration(event, first_name="Zoltán", last_name="Kovács")
     video = tmp_path / "badge.y4m"
     write_y4m(badge_image(registration), video)
     _, page = launch(user, video=video)
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.goto(scanner_url(live_server, event, checkpoint))
     page.click("#camera-toggle")
     assert verdict(page, "welcome") == "Welcome, Zoltán Kovács"
     # The badge stays in front of the camera (the fake video loops) for 6 more seconds:
@@ -228,14 +198,14 @@ def test_camera_keeps_the_first_verdict_while_the_badge_stays_in_view(
 
 
 def test_without_quiet_time_the_camera_scans_the_same_badge_again(
-        app, launch, checkin_server, door_scene, make_registration, badge_image, tmp_path):
+        app, launch, live_server, door_scene, make_registration, badge_image, tmp_path):
     app.config["CHECKIN_QUIET_SECONDS"] = 0  # the scanner reads the setting from its page
     event, checkpoint, user = door_scene
     registration = make_registration(event)
     video = tmp_path / "badge.y4m"
     write_y4m(badge_image(registration), video)
     _, page = launch(user, video=video)
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.goto(scanner_url(live_server, event, checkpoint))
     page.click("#camera-toggle")
     assert verdict(page, "already_checked_in")
     page.click("#camera-toggle")
@@ -247,7 +217,7 @@ def test_without_quiet_time_the_camera_scans_the_same_badge_again(
     ("pl", "Wejście już zarejestrowane o 13:47 (Gate 2)"),
 ])
 def test_offline_verdicts_and_search_show_the_page_language_and_a_24_hour_clock(
-        launch, checkin_server, door_scene, make_registration, language, title):
+        launch, live_server, door_scene, make_registration, language, title):
     import datetime as dt
 
     from conference.services.checkin.core import check_in
@@ -258,8 +228,8 @@ def test_offline_verdicts_and_search_show_the_page_language_and_a_24_hour_clock(
              now=dt.datetime(2026, 5, 12, 11, 47, tzinfo=dt.UTC))  # 13:47 in Kraków
     db.session.commit()
     context, page = launch(user)
-    context.add_cookies([{"name": "lang", "value": language, "url": checkin_server}])
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+    page.goto(scanner_url(live_server, event, checkpoint))
     page.wait_for_selector("#scanner[data-ready=true]")
     page.wait_for_selector("#offline-status:not(:empty)")
 
@@ -274,11 +244,11 @@ def test_offline_verdicts_and_search_show_the_page_language_and_a_24_hour_clock(
 
 
 def test_scanner_reloaded_offline_still_scans_and_syncs_its_queue_once(
-        launch, checkin_server, door_scene, make_registration):
+        launch, live_server, door_scene, make_registration):
     event, checkpoint, user = door_scene
     arriving = make_registration(event, first_name="Ægir", last_name="Þórsson")
     context, page = launch(user)
-    url = scanner_url(checkin_server, event, checkpoint)
+    url = scanner_url(live_server, event, checkpoint)
     page.goto(url)
     # The service worker keeps the page and the offline list.
     page.wait_for_selector("#scanner[data-kept=true]", timeout=VERDICT_TIMEOUT)
@@ -315,11 +285,11 @@ def test_scanner_reloaded_offline_still_scans_and_syncs_its_queue_once(
 
 
 def test_after_logout_the_scanner_kept_for_offline_use_is_forgotten(
-        launch, checkin_server, door_scene, make_registration):
+        launch, live_server, door_scene, make_registration):
     event, checkpoint, user = door_scene
     make_registration(event, first_name="Ingrid", last_name="Løvlie")
     context, page = launch(user)
-    url = scanner_url(checkin_server, event, checkpoint)
+    url = scanner_url(live_server, event, checkpoint)
     page.goto(url)
     page.wait_for_selector("#scanner[data-kept=true]", timeout=VERDICT_TIMEOUT)
     page.click("form[action='/logout'] button")

@@ -8,8 +8,6 @@ door staff the door pages, organizers everything in the back office.
 
 from __future__ import annotations
 
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,6 @@ from tests.web.test_access import _build_url, _routes, url_values, world  # noqa
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 LANGUAGES = ("en", "pl")
 #: Which access levels each audience walks, and who logs in for it.
@@ -65,35 +62,6 @@ def long_world(world):  # noqa: F811 (the fixture imported above)
     session.title = "Pneumonoultramicroscopicsilicovolcanoconiosis and other occupational diseases"
     db.session.commit()
     return world
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served by a real HTTP server on a free loopback port, in a thread."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture
-def chromium():
-    if not shutil.which(CHROMIUM):
-        skip_or_fail("Debian's chromium is not installed (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 def html_pages(app, objects, login, audience: str) -> list[str]:

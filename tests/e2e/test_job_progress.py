@@ -16,16 +16,14 @@ from conference.services.jobs.core import (
 )
 from tests.e2e.test_checkin_scanner import (  # noqa: F401 - the shared browser fixtures
     app_config,
-    checkin_server,
     launch,
-    playwright_instance,
 )
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_job_page_follows_progress_and_offers_the_result(
-        app, checkin_server, launch, make_event, make_user):  # noqa: F811
+        app, live_server, launch, make_event, make_user):  # noqa: F811
     from playwright.sync_api import expect
 
     from conference.extensions import db
@@ -41,7 +39,7 @@ def test_the_job_page_follows_progress_and_offers_the_result(
     problems = []
     page.on("console", lambda message: problems.append(message.text)
             if message.type == "error" else None)
-    page.goto(f"{checkin_server}/manage/{event.slug}/jobs/{job.id}/")
+    page.goto(f"{live_server}/manage/{event.slug}/jobs/{job.id}/")
     progress = page.locator("[data-job-progress]")
     assert progress.inner_text() == "25% · 1 of 4"
 

@@ -4,8 +4,6 @@ payment QR, as the page shows it, still decodes."""
 from __future__ import annotations
 
 import io
-import shutil
-import threading
 from decimal import Decimal
 
 import pytest
@@ -15,38 +13,16 @@ from PIL import Image
 from conference.extensions import db
 from conference.i18n import LANGUAGE_COOKIE
 from conference.services.payments.bank_account import save_bank_transfer
-from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def live_server(app):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture
-def phone_page(live_server):
-    if not shutil.which(CHROMIUM):
-        skip_or_fail("Debian's chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        yield context.new_page()
-        browser.close()
+def phone_page(chromium):
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.parametrize("locale", ["en", "pl"])

@@ -13,11 +13,9 @@ import pytest
 
 from tests.e2e.test_checkin_scanner import (  # noqa: F401  (fixtures used by name)
     app_config,
-    checkin_server,
     door_scene,
     entries,
     launch,
-    playwright_instance,
     scanner_url,
     verdict,
 )
@@ -31,11 +29,11 @@ UNAVAILABLE = {"status": 503, "headers": {"Retry-After": "5"},
 
 
 def test_a_503_queues_the_scan_offline_and_it_is_uploaded_when_the_server_is_back(
-        launch, checkin_server, door_scene, make_registration):  # noqa: F811
+        launch, live_server, door_scene, make_registration):  # noqa: F811
     event, checkpoint, user = door_scene
     arriving = make_registration(event, first_name="Ola", last_name="Nordmann")
     _, page = launch(user)
-    page.goto(scanner_url(checkin_server, event, checkpoint))
+    page.goto(scanner_url(live_server, event, checkpoint))
     page.wait_for_selector("#offline-status:has-text('Offline list ready')")
 
     page.route("**/scan", lambda route: route.fulfill(**UNAVAILABLE))
