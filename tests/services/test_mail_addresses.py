@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from conference.extensions import db
 from conference.models import OutboxMessage, OutboxStatus
@@ -18,7 +17,6 @@ from conference.services.messaging.outbox import (
     envelope_address,
     failure_code,
 )
-from tests.fixtures.smtp import free_port
 
 NOW = dt.datetime(2030, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -131,19 +129,8 @@ class _DataReply:
 
 
 @pytest.fixture
-def data_reply_server(app):
-    controllers = []
-
-    def start(reply: str):
-        port = free_port()
-        controller = Controller(_DataReply(reply), hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        app.config["MAIL_PORT"] = port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+def data_reply_server(smtp_handler_server):
+    return lambda reply: smtp_handler_server(_DataReply(reply))
 
 
 def test_a_5xx_reply_fails_the_message_at_once(app, data_reply_server):

@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from conference.extensions import db
 from conference.models import OutboxMessage, OutboxStatus
@@ -229,19 +228,8 @@ class _RefusingHandler:
 
 
 @pytest.fixture
-def refusing_server(app):
-    controllers = []
-
-    def start(reply: str):
-        port = free_port()
-        controller = Controller(_RefusingHandler(reply), hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        app.config["MAIL_PORT"] = port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+def refusing_server(smtp_handler_server):
+    return lambda reply: smtp_handler_server(_RefusingHandler(reply))
 
 
 def test_a_recipient_refused_for_good_fails_at_once(app, refusing_server):
