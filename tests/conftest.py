@@ -95,6 +95,20 @@ def database_url(request, tmp_path_factory):
         drop()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """An empty database (no schema) on each backend, for tests that run the migrations."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    if not base_url:
+        skip_or_fail("TEST_DATABASE_URL is not set: PostgreSQL migration test skipped")
+    url, drop = create_scratch_database(base_url)
+    yield url
+    drop()
+
+
 def _test_config(url: str, tmp_dir: str | None = None) -> dict:
     config = {
         "TESTING": True,

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from conference import create_app
 from conference.extensions import db
-from tests.conftest import _test_config, skip_or_fail
-from tests.databases import create_scratch_database
+from tests.conftest import _test_config
 
 BEFORE, AFTER = "3022ea9669d4", "5d1c0a7e9b42"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        skip_or_fail("TEST_DATABASE_URL is not set: PostgreSQL migration test skipped")
-    url, drop = create_scratch_database(base)
-    yield url
-    drop()
 
 
 def _insert_registration(connection, first: str, last: str, organization: str, email: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,23 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from conference import create_app
 from conference.extensions import db
-from tests.conftest import _test_config, skip_or_fail
-from tests.databases import create_scratch_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    import os
-
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        skip_or_fail("TEST_DATABASE_URL is not set: PostgreSQL migration test skipped")
-    url, drop = create_scratch_database(base)
-    yield url
-    drop()
+from tests.conftest import _test_config
 
 
 def test_migrations_build_the_schema_of_the_models(empty_database_url):
