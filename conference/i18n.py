@@ -13,6 +13,8 @@ from babel import numbers as babel_numbers
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext
 
+from conference.content import language_name
+
 #: Names of the languages offered in the header switch, in their own language.
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
 #: Cookie remembering the header switch's choice beyond the browser session.
@@ -134,4 +136,5 @@ def init_app(app: Flask, babel: Babel) -> None:
         format_date_range=format_date_range,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         get_locale=get_locale,
+        language_name=language_name,
     )

@@ -15,6 +15,7 @@ from flask import Flask, abort, current_app, jsonify, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from conference.content import use_event_languages
 from conference.extensions import db, login_manager
 from conference.models import Event, Role, User
 from conference.services.sessions import (
@@ -237,6 +238,7 @@ def get_event_or_404(slug: str) -> Event:
     event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
     if event is None:
         abort(404)
+    use_event_languages(event)
     return event
 
 

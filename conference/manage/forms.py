@@ -11,7 +11,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -23,8 +22,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from conference.fields import DateField
-from conference.i18n import LANGUAGE_NAMES
+from conference.content import CONTENT_LANGUAGES, DEFAULT_EVENT_LANGUAGES, language_name
+from conference.fields import DateField, MultiCheckboxField, TranslatedField
 from conference.models import EventStatus, Role
 
 STATUS_LABELS = {
@@ -42,7 +41,7 @@ ROLE_LABELS = {
 
 
 class EventForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = TranslatedField(_l("Name"), required=True, max_length=200)
     slug = StringField(
         _l("Short name in addresses"),
         description=_l("Lower-case letters, digits and hyphens, e.g. lsos-2026."),
@@ -58,12 +57,12 @@ class EventForm(FlaskForm):
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     timezone = StringField(_l("Timezone"), default="Europe/Warsaw",
                            validators=[DataRequired(), Length(max=64)])
-    venue_name = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    venue_name = TranslatedField(_l("Venue"), max_length=200)
     venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=300)])
-    description = TextAreaField(
+    description = TranslatedField(
         _l("About the event"),
         description=_l("Markdown: **bold**, *italic*, [link text](https://...), - lists."),
-        validators=[Optional(), Length(max=20000)],
+        max_length=20000, multiline=True,
     )
     contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(),
                                                                Length(max=254)])
@@ -73,11 +72,18 @@ class EventForm(FlaskForm):
         default=EventStatus.DRAFT.value,
     )
     language = SelectField(
-        _l("Language of the event"),
-        description=_l("Names the system creates for the event (such as the speakers' "
-                       "ticket type and the main entrance) are in this language."),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-        default="pl",
+        _l("Default language"),
+        description=_l("Texts missing in a visitor's language are shown in this one. Names the "
+                       "system creates for the event (such as the speakers' ticket type and "
+                       "the main entrance) are created in every language of the event."),
+        choices=[SelectChoice(code, language_name(code)) for code in CONTENT_LANGUAGES],
+        default=DEFAULT_EVENT_LANGUAGES[0],
+    )
+    languages = MultiCheckboxField(
+        _l("Languages of the event's content"),
+        description=_l("A language taken out keeps its texts; they come back with it."),
+        choices=[SelectChoice(code, language_name(code)) for code in CONTENT_LANGUAGES],
+        default=list(DEFAULT_EVENT_LANGUAGES),
     )
     submit = SubmitField(_l("Save"))
 

@@ -81,6 +81,7 @@ def event_edit(event: Event):
     form = EventForm(obj=event)
     if not form.is_submitted():
         form.status.data = event.status.value
+        form.languages.data = event.content_languages
     if form.validate_on_submit():
         try:
             save_event(event, **_event_fields(form))
@@ -204,5 +205,6 @@ def _event_fields(form: EventForm) -> dict:
         "contact_email": form.contact_email.data or "",
         "status": EventStatus(form.status.data),
         "language": form.language.data,
+        "languages": form.languages.data,
     }
 

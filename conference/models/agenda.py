@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from conference.content import LocalizedText
 from conference.extensions import db
 from conference.models.events import Event
 from conference.models.registrations import new_token
-from conference.models.types import UTCDateTime, enum_column, utcnow
+from conference.models.types import TranslatedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from conference.models.registrations import Registration
@@ -39,7 +40,7 @@ class Room(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[LocalizedText] = mapped_column(TranslatedText)
     capacity: Mapped[int | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
@@ -52,7 +53,7 @@ class Track(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[LocalizedText] = mapped_column(TranslatedText)
     #: CSS hex colour, e.g. ``#1b7f5c``.
     colour: Mapped[str] = mapped_column(sa.String(7), default="#1b7f5c")
 
@@ -72,9 +73,9 @@ class Session(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(300))
+    title: Mapped[LocalizedText] = mapped_column(TranslatedText)
     #: Markdown; rendered sanitised.
-    abstract: Mapped[str] = mapped_column(sa.Text, default="")
+    abstract: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     session_type: Mapped[SessionType] = mapped_column(
         enum_column(SessionType), default=SessionType.TALK
     )

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from conference.content import LocalizedText
 from conference.extensions import db
 from conference.models.events import CheckinRule, Event
-from conference.models.types import UTCDateTime, enum_column, utcnow
+from conference.models.types import TranslatedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from conference.models.accounts import User
@@ -34,7 +35,7 @@ class Checkpoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     #: Shown on the scanner and in "Already checked in at 09:14 at Gate 2".
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[LocalizedText] = mapped_column(TranslatedText)
     #: Set for a workshop checkpoint; None for an entrance.
     session_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("session.id", ondelete="CASCADE"), index=True

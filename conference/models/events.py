@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from conference.content import LocalizedText
 from conference.extensions import db
-from conference.models.types import UTCDateTime, enum_column, utcnow
+from conference.models.types import TranslatedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from conference.models.accounts import User
@@ -51,19 +52,23 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Used in every public URL of the event, e.g. ``/e/lsos-2026/``.
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[LocalizedText] = mapped_column(TranslatedText)
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
     #: IANA name; all times of the event are shown in it.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Warsaw")
-    venue_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    venue_name: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     venue_address: Mapped[str] = mapped_column(sa.String(300), default="")
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     #: Language of the names the system creates for the event itself (the "Speaker" ticket
     #: type, the "Main entrance" checkpoint). Polish, the conference's home language, unless
     #: the organizers choose otherwise.
     language: Mapped[str] = mapped_column(sa.String(8), default="pl", server_default="pl")
+    #: The languages the event's content is offered in, comma-separated (``pl,en``). The
+    #: default ``language`` is always one of them. A language taken out keeps its texts in
+    #: the translated columns (hidden, restored when the language comes back).
+    languages: Mapped[str] = mapped_column(sa.String(60), default="pl,en", server_default="pl,en")
     status: Mapped[EventStatus] = mapped_column(
         enum_column(EventStatus), default=EventStatus.DRAFT
     )
@@ -98,6 +103,13 @@ class Event(db.Model):
     staff: Mapped[list[User]] = relationship(
         secondary=event_staff, back_populates="events", order_by="User.email"
     )
+
+    @property
+    def content_languages(self) -> list[str]:
+        """The event's content languages, its default language first."""
+        others = [code for code in (self.languages or "").split(",")
+                  if code and code != self.language]
+        return [self.language or "pl", *others]
 
     @property
     def tz(self) -> ZoneInfo:

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from conference.content import LocalizedText
 from conference.extensions import db
 from conference.folding import person_search_key
 from conference.models.events import Event
-from conference.models.types import UTCDateTime, enum_column, utcnow
+from conference.models.types import TranslatedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from conference.models.payments import Order
@@ -67,8 +68,8 @@ class TicketType(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    name: Mapped[LocalizedText] = mapped_column(TranslatedText)
+    description: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     price: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
     currency: Mapped[str] = mapped_column(sa.String(3), default="PLN")
     #: Seats for confirmed + pending registrations; None means unlimited.
@@ -195,8 +196,8 @@ class Question(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    label: Mapped[str] = mapped_column(sa.String(300))
-    help_text: Mapped[str] = mapped_column(sa.String(500), default="")
+    label: Mapped[LocalizedText] = mapped_column(TranslatedText)
+    help_text: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
     #: Choices of single/multiple-choice questions, one per line.
     options: Mapped[str] = mapped_column(sa.Text, default="")

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from conference.content import LocalizedText
 from conference.extensions import db
 from conference.models.agenda import Session, SessionType, Track, session_speakers
 from conference.models.events import Event
 from conference.models.registrations import new_token
-from conference.models.types import UTCDateTime, enum_column, utcnow
+from conference.models.types import TranslatedText, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from conference.models.accounts import User
@@ -95,7 +96,7 @@ class CfpSettings(db.Model):
     #: Proposals may be submitted, edited and withdrawn until this instant.
     closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: Markdown shown above the public form.
-    guidelines: Mapped[str] = mapped_column(sa.Text, default="")
+    guidelines: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     #: Reviewers see other reviews of a proposal only after submitting their own.
     hide_reviews_until_own: Mapped[bool] = mapped_column(default=True)
     #: Reviewers see neither speaker names nor affiliations.
@@ -216,8 +217,8 @@ class ReviewCriterion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    name: Mapped[LocalizedText] = mapped_column(TranslatedText)
+    description: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -292,6 +293,6 @@ class DecisionTemplate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     kind: Mapped[DecisionKind] = mapped_column(enum_column(DecisionKind))
-    subject: Mapped[str] = mapped_column(sa.String(300))
+    subject: Mapped[LocalizedText] = mapped_column(TranslatedText)
     #: Plain text with placeholders such as ``{speaker_name}``, ``{title}``, ``{link}``.
-    body: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[LocalizedText] = mapped_column(TranslatedText)

@@ -8,6 +8,8 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+from conference.content import LocalizedText
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware instant, stored in UTC on every database.
@@ -51,3 +53,26 @@ def enum_column(enum_cls: type[enum.Enum]) -> sa.Enum:
 def utcnow() -> dt.datetime:
     """The current instant, timezone-aware UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+class TranslatedText(TypeDecorator):
+    """An organizer's text per language (``conference.content.LocalizedText``) in one TEXT
+    column: a JSON object of language -> text, or a plain string for every language.
+
+    A plain ``str`` may be assigned (code and tests do): it holds for every language.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return LocalizedText(value).to_db()
+
+    def process_result_value(self, value, dialect):
+        return LocalizedText.from_db(value)
+
+    def coerce_compared_value(self, op, value):
+        # ``column == "text"`` or ``column.contains("x")`` compares with the stored text.
+        return sa.Text()

@@ -16,14 +16,13 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from conference.fields import MultiCheckboxField
 from conference.models import Question, QuestionKind
 from conference.services.registration.attendee_input import (
     LIMITS,
@@ -32,13 +31,6 @@ from conference.services.registration.attendee_input import (
     AttendeeDetails,
     country_codes,
 )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes (the forms macro renders it as a fieldset)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def country_choices() -> list[SelectChoice]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import available_timezones
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from conference.content import clean_text, configured_content_languages
 from conference.extensions import db
 from conference.models import Event, EventStatus
 from conference.services import DomainError
@@ -31,6 +31,7 @@ def save_event(
     contact_email: str = "",
     status: EventStatus = EventStatus.DRAFT,
     language: str | None = None,
+    languages: list[str] | None = None,
 ) -> Event:
     """Validate and apply an event's details; adds a new event to the session. Caller commits."""
     slug = slug.strip().lower()
@@ -43,20 +44,31 @@ def save_event(
         raise EventError(str(_l("The last day cannot be before the first day.")), field="ends_on")
     if timezone not in available_timezones():
         raise EventError(str(_l("Unknown timezone.")), field="timezone")
-    event.name = name.strip()
+    event.name = clean_text(name)
     event.slug = slug
     event.starts_on = starts_on
     event.ends_on = ends_on
     event.timezone = timezone
-    event.venue_name = venue_name.strip()
+    event.venue_name = clean_text(venue_name)
     event.venue_address = venue_address.strip()
-    event.description = description
+    event.description = clean_text(description)
     event.contact_email = contact_email.strip().lower()
     event.status = status
     if language is not None:
-        if language not in current_app.config["LANGUAGES"]:
+        if language not in configured_content_languages():
             raise EventError(str(_l("Choose one of the offered languages.")), field="language")
         event.language = language
+    if languages is not None:
+        unknown = [code for code in languages if code not in configured_content_languages()]
+        if unknown:
+            raise EventError(str(_l("Choose one of the offered languages.")), field="languages")
+        if event.language not in languages:
+            raise EventError(str(_l("The default language must be one of the event's "
+                                    "languages.")), field="languages")
+        # The default first, the others in the catalogue's order.
+        event.languages = ",".join([event.language] + [
+            code for code in configured_content_languages()
+            if code in languages and code != event.language])
     if event.id is None:
         db.session.add(event)
     return event

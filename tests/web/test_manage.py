@@ -27,9 +27,11 @@ def _event_form(**changes) -> dict:
         "description": "Hands-on **workshops**.",
         "contact_email": "Workshops@Example.org",
         "status": "draft",
+        "language": "pl",
+        "languages": ["pl", "en"],
     }
     data.update(changes)
-    return data
+    return {key: value for key, value in data.items() if value is not None}
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def test_an_organizer_creates_an_event_and_is_assigned_to_it(client, organizer):
         ({"timezone": "Mars/Olympus_Mons"}, "Unknown timezone"),
         ({"starts_on": "2026-13-45"}, "Not a valid date value."),
         ({"slug": "Has Spaces!"}, "Use lower-case letters, digits and -."),
-        ({"name": ""}, "This field is required."),
+        ({"name": ""}, "Enter this text at least in Polski."),
         ({"status": "deleted"}, "Not a valid choice."),
         ({"contact_email": "not-an-address"}, "Invalid email address."),
     ],
@@ -180,3 +182,50 @@ def test_an_organizer_cannot_open_the_accounts_page(client, organizer):
         "is_superuser": "y",
     })
     assert response.status_code == 403
+
+
+def test_the_event_form_keeps_a_text_per_language(client, organizer, make_event):
+    event = make_event(slug="bilingual", staff=[organizer])
+    response = client.post("/manage/bilingual/edit", data=_event_form(
+        slug="bilingual", name=None, **{"name-pl": "Dzień warsztatów", "name-en": "Workshop Day"}))
+    assert response.status_code == 302
+    assert _event("bilingual").name.translations() == {"pl": "Dzień warsztatów",
+                                                      "en": "Workshop Day"}
+    page = client.get("/manage/bilingual/edit").get_data(as_text=True)
+    assert 'name="name-pl" value="Dzień warsztatów"' in page
+    assert 'name="name-en" value="Workshop Day"' in page
+    assert event.id == _event("bilingual").id
+
+
+def test_an_empty_translation_is_marked_missing(client, organizer, make_event):
+    make_event(slug="half", staff=[organizer], name={"pl": "Tylko po polsku"})
+    page = client.get("/manage/half/edit").get_data(as_text=True)
+    assert "missing translation" in page
+
+
+def test_a_language_taken_out_keeps_its_texts_and_they_return_with_it(client, organizer,
+                                                                      make_event):
+    make_event(slug="langs", staff=[organizer])
+    texts = {"name-pl": "Konferencja", "name-en": "Conference"}
+    client.post("/manage/langs/edit", data=_event_form(slug="langs", name=None, **texts))
+    response = client.post("/manage/langs/edit", data=_event_form(
+        slug="langs", name=None, languages=["pl"], **{"name-pl": "Konferencja 2"}))
+    assert response.status_code == 302
+    event = _event("langs")
+    assert event.content_languages == ["pl"]
+    assert event.name.translations() == {"pl": "Konferencja 2", "en": "Conference"}
+    page = client.get("/manage/langs/edit").get_data(as_text=True)
+    assert 'name="name-en"' not in page
+    client.post("/manage/langs/edit", data=_event_form(slug="langs", name=None,
+                                                       **{"name-pl": "Konferencja 2"}))
+    assert 'name="name-en" value="Conference"' in client.get("/manage/langs/edit").get_data(
+        as_text=True)
+
+
+def test_the_default_language_must_be_one_of_the_events_languages(client, organizer,
+                                                                  make_event):
+    make_event(slug="dflt", staff=[organizer])
+    response = client.post("/manage/dflt/edit", data=_event_form(
+        slug="dflt", language="de", languages=["pl", "en"]))
+    assert response.status_code == 200
+    assert "The default language must be one of the event" in _errors(response)
