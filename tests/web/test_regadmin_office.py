@@ -382,7 +382,7 @@ def test_new_events_are_polish_and_the_organizers_can_choose(app, make_user, log
     event = make_event()
     assert event.language == "pl"
     page = _text(client.get(f"/manage/{event.slug}/edit"))
-    assert 'name="language"' in page and "Language of the event" in page
+    assert 'name="language"' in page and "Default language" in page
 
 
 def test_language_form_field_refuses_unknown_languages(app, make_user, login, make_event):
@@ -391,7 +391,8 @@ def test_language_form_field_refuses_unknown_languages(app, make_user, login, ma
     login(client, admin)
     event = make_event()
     data = {"name": event.name, "slug": event.slug, "starts_on": "2026-05-12",
-            "ends_on": "2026-05-13", "timezone": "Europe/Warsaw", "status": "published"}
+            "ends_on": "2026-05-13", "timezone": "Europe/Warsaw", "status": "published",
+            "languages": ["pl", "en"]}
     url = f"/manage/{event.slug}/edit"
     response = client.post(url, data={**data, "language": "xx"})
     assert response.status_code == 200
