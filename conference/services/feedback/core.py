@@ -278,6 +278,17 @@ def _lock_registration(registration: Registration) -> None:
             Registration.id == registration.id).with_for_update())
 
 
+def _existing(registration_id: int, session_id: int | None) -> Feedback | None:
+    """The rating already given for this target (read fresh, after the lock)."""
+    return db.session.execute(
+        db.select(Feedback).where(
+            Feedback.registration_id == registration_id,
+            Feedback.session_id.is_(None) if session_id is None
+            else Feedback.session_id == session_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
 def submit_feedback(registration: Registration, *, rating, comment: str | None = "",
                     session: Session | None = None,
                     now: dt.datetime | None = None) -> Feedback:
@@ -303,13 +314,7 @@ def submit_feedback(registration: Registration, *, rating, comment: str | None =
     comment = clean_comment(comment)
     _lock_registration(registration)
     session_id = session.id if session is not None else None
-    feedback = db.session.execute(
-        db.select(Feedback).where(
-            Feedback.registration_id == registration.id,
-            Feedback.session_id.is_(None) if session_id is None
-            else Feedback.session_id == session_id)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    feedback = _existing(registration.id, session_id)
     if feedback is None:
         feedback = Feedback(event_id=event.id, registration_id=registration.id,
                             session_id=session_id, rating=rating, comment=comment,
