@@ -34,13 +34,7 @@ from conference.services.feedback.core import (
     targets_for,
 )
 from tests.fixtures.agenda import local
-from tests.fixtures.feedback import (  # noqa: F401  (fixtures)
-    AFTER_CLOSE,
-    AFTER_EVENT,
-    CLOSES_AT,
-    feedback_world,
-    open_feedback,
-)
+from tests.fixtures.feedback import AFTER_CLOSE, AFTER_EVENT, CLOSES_AT
 
 
 def _rows() -> list[Feedback]:
