@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from conference.extensions import db
-from conference.models import Event, Feedback, Session
+from conference.models import Event, Feedback, Session, Track
 from conference.models.feedback import RATINGS
 from conference.services.feedback.results import event_results
 from conference.services.registration.export import neutralise
@@ -33,20 +33,29 @@ def response_rows(event: Event) -> Iterator[list]:
     comment (an order that tells nothing about who answered when)."""
     yield [neutralise(str(column)) for column in RESPONSE_COLUMNS]
     event_label, session_label = str(_l("Event")), str(_l("Session"))
+    # Titles and track names are translated values: read each session's once, not per row.
+    sessions = {
+        session_id: (str(title), str(track) if track is not None else "")
+        for session_id, title, track in db.session.execute(
+            db.select(Session.id, Session.title, Track.name)
+            .outerjoin(Track, Track.id == Session.track_id)
+            .where(Session.event_id == event.id))
+    }
     rows = db.session.execute(
-        db.select(Feedback, Session)
+        db.select(Feedback.session_id, Feedback.rating, Feedback.comment)
         .outerjoin(Session, Session.id == Feedback.session_id)
         .where(Feedback.event_id == event.id)
         .order_by(Feedback.session_id.is_not(None), Session.starts_at, Session.id,
                   Feedback.rating, Feedback.comment)
+        .execution_options(yield_per=2000)
     )
-    for feedback, session in rows:
-        if session is None:
-            row = [event_label, "", str(event.name), "", feedback.rating, feedback.comment]
+    event_name = str(event.name)
+    for session_id, rating, comment in rows:
+        if session_id is None:
+            row = [event_label, "", event_name, "", rating, comment]
         else:
-            row = [session_label, session.id, str(session.title),
-                   str(session.track.name) if session.track else "", feedback.rating,
-                   feedback.comment]
+            title, track = sessions[session_id]
+            row = [session_label, session_id, title, track, rating, comment]
         yield [neutralise(value) for value in row]
 
 
