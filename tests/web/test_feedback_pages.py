@@ -230,3 +230,22 @@ def test_the_exports_download_as_files(organizer_client, world, speaker):
     xlsx = organizer_client.get(f"{base}/export.xlsx")
     assert xlsx.headers["Content-Disposition"].endswith('-feedback.xlsx"')
     assert xlsx.data[:2] == b"PK"
+
+
+def test_the_event_overview_links_to_the_feedback_results(organizer_client, world):
+    html = _page(organizer_client.get(f"/manage/{world.event.slug}/"))
+    assert f'href="/manage/{world.event.slug}/feedback"' in html
+
+
+def test_a_session_still_to_come_shows_when_it_can_be_rated(client, world):
+    """After each session: a session of a later day is listed with its opening time."""
+    w = world
+    save_settings(w.event, enabled=True, opening=FeedbackOpening.AFTER_SESSION,
+                  closes_at=utcnow() + dt.timedelta(days=30))
+    w.starred.starts_at = utcnow() + dt.timedelta(days=1)
+    w.starred.ends_at = utcnow() + dt.timedelta(days=1, hours=1)
+    db.session.commit()
+    html = _page(client.get(_url(w)))
+    assert "You can rate this from" in html
+    assert f'name="rating_s{w.starred.id}"' not in html
+    assert f'name="rating_s{w.booked.id}"' in html
