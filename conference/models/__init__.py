@@ -13,6 +13,7 @@ from conference.models.agenda import (
 )
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
+from conference.models.feedback import Feedback, FeedbackOpening, FeedbackSettings
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
@@ -72,6 +73,9 @@ __all__ = [
     "Checkpoint",
     "Event",
     "EventStatus",
+    "Feedback",
+    "FeedbackOpening",
+    "FeedbackSettings",
     "Job",
     "JobState",
     "OutboxMessage",

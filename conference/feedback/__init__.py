@@ -1,0 +1,3 @@
+from conference.feedback.routes import bp
+
+__all__ = ["bp"]
