@@ -5,8 +5,8 @@
 - **Sessions**: the sessions with a checkpoint of their own (workshops) where the person
   was checked in.
 - **Hours**: the length of the union of (a) the sessions attended and (b) on each day
-  attended, the programme open to everyone in the building: scheduled sessions without a
-  checkpoint of their own, breaks excluded. Overlapping sessions (parallel tracks) count
+  attended, the programme open to everyone in the building: scheduled sessions that are not
+  workshops, need no seat booking and have no checkpoint of their own, breaks excluded. Overlapping sessions (parallel tracks) count
   once. The PDF says so in words.
 """
 
@@ -96,7 +96,8 @@ def _open_programme_by_day(event: Event, sessions: Iterable[Session], ticketed: 
                            ) -> dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]:
     by_day: dict[dt.date, list] = defaultdict(list)
     for session in sessions:
-        if (session.id in ticketed or not _timed(session)
+        if (session.id in ticketed or not _timed(session) or session.needs_booking
+                or session.session_type is SessionType.WORKSHOP
                 or session.status is SessionStatus.CANCELLED
                 or session.session_type is SessionType.BREAK):
             continue
