@@ -6,8 +6,8 @@
   was checked in.
 - **Hours**: the length of the union of (a) the sessions attended and (b) on each day
   attended, the programme open to everyone in the building: scheduled sessions that are not
-  workshops, need no seat booking and have no checkpoint of their own, breaks excluded. Overlapping sessions (parallel tracks) count
-  once. The PDF says so in words.
+  workshops, need no seat booking and have no checkpoint of their own, breaks excluded.
+  Overlapping sessions (parallel tracks) count once. The PDF says so in words.
 """
 
 from __future__ import annotations
