@@ -111,3 +111,26 @@ def test_typed_markup_is_printed_as_text_never_fetched(issued):
     text = _text(render_certificate(certificate))
     assert '<img src="file:///etc/passwd">Mallory' in text
     assert "http://example.org/x.css" in text
+
+
+def test_signature_and_logo_images_are_drawn_with_the_signer(issued):
+    import io
+
+    from pypdf import PdfReader
+
+    from conference.models import ReleaseRule
+    from conference.services.certificates.settings import save_certificate_settings
+    from tests.fixtures.cfp import image_bytes
+
+    certificate = issued("en")
+    save_certificate_settings(
+        certificate.event, title=LocalizedText(), body=LocalizedText(),
+        signer_name="Prof. Anna Nowak", signer_role=LocalizedText({"en": "Chair"}),
+        rule=ReleaseRule.CHECKED_IN, rule_minimum=1,
+        signature=image_bytes("PNG", (300, 90)), logo=image_bytes("JPEG", (200, 200)))
+    db.session.commit()
+    pdf = render_certificate(certificate)
+    text = _text(pdf)
+    assert "Prof. Anna Nowak" in text and "Chair" in text
+    images = list(PdfReader(io.BytesIO(pdf)).pages[0].images)
+    assert len(images) == 3  # logo, signature, QR code
