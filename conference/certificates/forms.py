@@ -30,8 +30,9 @@ class CertificateSettingsForm(FlaskForm):
     logo = FileField(_l("Certificate logo"), validators=[_IMAGE],
                      description=_l("PNG or JPEG; without one, the event's badge logo is used."))
     remove_logo = BooleanField(_l("Remove the current certificate logo"))
-    rule = SelectField(_l("Who receives a certificate"),
-                       choices=[SelectChoice(r.value, label) for r, label in RULE_LABELS.items()])
+    release_rule = SelectField(_l("Who receives a certificate"),
+                               choices=[SelectChoice(r.value, label)
+                                        for r, label in RULE_LABELS.items()])
     rule_minimum = IntegerField(_l("N (days or sessions)"), default=1,
                                 validators=[InputRequired(), NumberRange(min=1, max=RULE_MAX)])
     submit = SubmitField(_l("Save certificate settings"))

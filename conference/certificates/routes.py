@@ -111,13 +111,13 @@ def attendee_pdf(slug: str, token: str):
 @event_access("organizer")
 def index(event: Event):
     settings = certificate_settings(event)
-    form = CertificateSettingsForm(obj=settings, rule=settings.rule.value)
+    form = CertificateSettingsForm(obj=settings, release_rule=settings.rule.value)
     if form.validate_on_submit():
         try:
             save_certificate_settings(
                 event, title=form.title.data, body=form.body.data,
                 signer_name=form.signer_name.data or "", signer_role=form.signer_role.data,
-                rule=ReleaseRule(form.rule.data), rule_minimum=form.rule_minimum.data,
+                rule=ReleaseRule(form.release_rule.data), rule_minimum=form.rule_minimum.data,
                 signature=_upload(form.signature), remove_signature=form.remove_signature.data,
                 logo=_upload(form.logo), remove_logo=form.remove_logo.data)
         except InvalidImage as error:

@@ -116,7 +116,7 @@ def test_revoked_or_unknown_token_certificate_download_is_404(client, released):
 def _settings_form(**extra) -> dict:
     return {"title-pl": "Zaświadczenie", "title-en": "Certificate", "body-pl": "", "body-en": "",
             "signer_name": "Prof. Anna Nowak", "signer_role-pl": "Przewodnicząca",
-            "signer_role-en": "Chair", "rule": "days", "rule_minimum": "2", **extra}
+            "signer_role-en": "Chair", "release_rule": "days", "rule_minimum": "2", **extra}
 
 
 def _upload_files(app) -> list[Path]:
@@ -136,6 +136,15 @@ def test_organizer_saves_texts_rule_and_a_signature(app, organizer_client, daily
     assert settings.rule.value == "days" and settings.rule_minimum == 2
     [stored] = _upload_files(app)
     assert stored.read_bytes().startswith(b"\x89PNG")  # re-encoded, not the upload
+
+
+def test_settings_page_shows_the_saved_rule(organizer_client, daily_event):
+    event = daily_event()
+    client = organizer_client(event)
+    client.post(f"/manage/{event.slug}/certificates", data=_settings_form())
+    page = client.get(f"/manage/{event.slug}/certificates").get_data(as_text=True)
+    assert '<option selected value="days">' in page or '<option value="days" selected>' in page
+    assert 'value="2"' in page
 
 
 @pytest.mark.parametrize("upload", [
