@@ -31,9 +31,11 @@ def upgrade():
                                   native_enum=False, length=14), nullable=False),
         sa.Column('rule_minimum', sa.Integer(), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(['event_id'], ['event.id'], ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('event_id'),
+        sa.ForeignKeyConstraint(['event_id'], ['event.id'],
+                                name=op.f('fk_certificate_settings_event_id_event'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_settings')),
+        sa.UniqueConstraint('event_id', name=op.f('uq_certificate_settings_event_id')),
     )
     op.create_table(
         'certificate',
@@ -49,11 +51,14 @@ def upgrade():
         sa.Column('days', sa.JSON(), nullable=False),
         sa.Column('sessions', sa.JSON(), nullable=False),
         sa.Column('minutes', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['event_id'], ['event.id'], ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('public_id'),
-        sa.UniqueConstraint('registration_id'),
+        sa.ForeignKeyConstraint(['event_id'], ['event.id'],
+                                name=op.f('fk_certificate_event_id_event'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['registration_id'], ['registration.id'],
+                                name=op.f('fk_certificate_registration_id_registration'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
+        sa.UniqueConstraint('public_id', name=op.f('uq_certificate_public_id')),
+        sa.UniqueConstraint('registration_id', name=op.f('uq_certificate_registration_id')),
     )
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificate_event_id'), ['event_id'], unique=False)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from conference.extensions import db
 from conference.models import Certificate, Event, Registration, RegistrationState
@@ -83,14 +84,23 @@ def release_certificates(event: Event, *, now: dt.datetime | None = None,
                          ) -> list[Certificate]:
     """Issue the missing certificates of everyone meeting the rule; returns the new ones.
 
-    Idempotent: a second run issues nothing for those who already have one. Flushes in
-    batches (progress commits through the job), the caller commits at the end.
+    Idempotent: a second run issues nothing for those who already have one, also when two
+    runs overlap (a job retried while its first worker still runs): each certificate is
+    inserted in a savepoint and the unique registration column lets only one in; the loser
+    skips it. ``progress`` (the job's) commits every 50; the caller commits at the end.
     """
     now = now or utcnow()
     missing = missing_certificates(event)
     issued = []
     for done, (registration, attendance) in enumerate(missing, start=1):
-        issued.append(issue_certificate(registration, attendance, now))
+        savepoint = db.session.begin_nested()
+        try:
+            certificate = issue_certificate(registration, attendance, now)
+            savepoint.commit()
+        except IntegrityError:
+            savepoint.rollback()
+        else:
+            issued.append(certificate)
         if progress and (done % 50 == 0 or done == len(missing)):
             progress(done, len(missing))
     return issued
