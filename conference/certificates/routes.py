@@ -11,6 +11,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -42,7 +43,7 @@ from conference.services.certificates.issuing import (
     restore_certificate,
     revoke_certificate,
 )
-from conference.services.certificates.pdf import render_certificate
+from conference.services.certificates.pdf import preview_certificate, render_certificate
 from conference.services.certificates.runs import pdf_filename, start_release, start_zip
 from conference.services.certificates.settings import (
     certificate_settings,
@@ -145,6 +146,14 @@ def index(event: Event):
 def _upload(field) -> bytes | None:
     upload = field.data
     return upload.read() if upload else None
+
+
+@bp.route("/manage/<slug>/certificates/preview.pdf")
+@event_access("organizer")
+def preview(event: Event):
+    """A sample certificate in the page's language with the saved settings."""
+    return _pdf(preview_certificate(event, str(get_locale() or event.language)),
+                f"certificate-preview-{event.slug}.pdf")
 
 
 @bp.route("/manage/<slug>/certificates/release", methods=["POST"])

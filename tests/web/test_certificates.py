@@ -271,3 +271,15 @@ def test_zip_job_holds_each_valid_certificate_in_its_attendees_language(
         english_text = pdf_text(archive.read(names[0]))[0]
     assert "Łucja Wąs" in polish_text and "Dni obecności: 1" in polish_text
     assert "Jan Kowalski" in english_text and "Day attended: 1" in english_text
+
+
+@pytest.mark.pdf
+def test_organizer_previews_a_sample_certificate_without_storing_one(organizer_client,
+                                                                     daily_event):
+    event = daily_event()
+    client = organizer_client(event)
+    response = client.get(f"/manage/{event.slug}/certificates/preview.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)[0]
+    assert "Preview: not a valid certificate" in text and "Maria Skłodowska-Curie" in text
+    assert db.session.query(Certificate).count() == 0

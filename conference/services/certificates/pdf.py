@@ -17,6 +17,7 @@ from flask_babel import force_locale
 
 from conference.content import LocalizedText, localize
 from conference.models import Certificate
+from conference.models.types import utcnow
 from conference.services.badges.qr import qr_png
 from conference.services.badges.text import font_files
 from conference.services.certificates.issuing import verification_url
@@ -61,7 +62,19 @@ def certificate_language(certificate: Certificate) -> str:
     return certificate.registration.locale or certificate.event.language
 
 
-def render_certificate(certificate: Certificate, language: str | None = None) -> bytes:
+def preview_certificate(event, language: str, now: dt.datetime | None = None) -> bytes:
+    """A sample certificate of ``event`` with today's settings, marked as a preview (for the
+    organizer to check the look before releasing). Nothing is stored."""
+    days = event.days[:2]
+    sample = Certificate(event=event, public_id="preview", full_name="Maria Skłodowska-Curie",
+                         organization="Uniwersytet Jagielloński",
+                         days=[day.isoformat() for day in days], sessions=[],
+                         minutes=8 * 60 * len(days), issued_at=now or utcnow())
+    return render_certificate(sample, language, preview=True)
+
+
+def render_certificate(certificate: Certificate, language: str | None = None, *,
+                       preview: bool = False) -> bytes:
     """The certificate as a PDF in ``language`` (default: the attendee's)."""
     from weasyprint import HTML
 
@@ -77,7 +90,7 @@ def render_certificate(certificate: Certificate, language: str | None = None) ->
     with force_locale(language):
         html = render_template(
             "certificates/pdf/certificate.html", certificate=certificate, event=event,
-            language=language, url=url, scheme=SCHEME, resources=resources,
+            preview=preview, language=language, url=url, scheme=SCHEME, resources=resources,
             title=localize(settings.title, language, event.language),
             body=localize(settings.body, language, event.language),
             event_name=localize(event.name, language, event.language),

@@ -91,6 +91,8 @@ def build_zip(job: Job, progress: Callable[[int, int | None], None]) -> JobResul
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for done, (certificate_id, name) in enumerate(entries, start=1):
             certificate = db.session.get(Certificate, certificate_id)
+            if certificate is None or certificate.is_revoked:
+                continue  # deleted or revoked while the ZIP was being made
             if name in names:
                 name = f"{Path(name).stem}-{certificate_id}.pdf"
             names.add(name)
