@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.agenda import bp as agenda_bp
     from conference.auth import bp as auth_bp
     from conference.badges import bp as badges_bp
+    from conference.certificates import bp as certificates_bp
     from conference.cfp import bp as cfp_bp
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
@@ -100,3 +101,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_manage_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(certificates_bp)

@@ -31,6 +31,7 @@ pytest_plugins = [
     "tests.fixtures.regadmin",
     "tests.fixtures.badges",
     "tests.fixtures.feedback",
+    "tests.fixtures.certificates",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -16,6 +16,20 @@ def badge_print_run(job_id: int) -> None:
     run_job(job_id, render_print_run)
 
 
+def certificate_release(job_id: int) -> None:
+    from conference.services.certificates.runs import run_release
+    from conference.services.jobs.core import run_job
+
+    run_job(job_id, run_release)
+
+
+def certificate_zip(job_id: int) -> None:
+    from conference.services.certificates.runs import build_zip
+    from conference.services.jobs.core import run_job
+
+    run_job(job_id, build_zip)
+
+
 def deliver_mail() -> dict:
     """The outbox delivery of one round of the mail worker (beat runs it periodically)."""
     from conference.services.messaging.outbox import deliver_pending
@@ -40,6 +54,8 @@ def purge_job_results() -> int:
 
 TASKS = {
     "jobs.badges.print_run": badge_print_run,
+    "jobs.certificates.release": certificate_release,
+    "jobs.certificates.zip": certificate_zip,
     "jobs.mail.deliver_pending": deliver_mail,
     "jobs.registration.expire_offers": expire_waitlist_offers,
     "jobs.purge_results": purge_job_results,

@@ -34,6 +34,8 @@ bp = Blueprint("jobs_manage", __name__)
 
 KIND_LABELS = {
     "badges.print_run": _l("Badge print run"),
+    "certificates.release": _l("Certificate release"),
+    "certificates.zip": _l("Certificates (ZIP)"),
 }
 
 STATE_LABELS = {

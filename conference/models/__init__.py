@@ -11,6 +11,7 @@ from conference.models.agenda import (
     StarredSession,
     Track,
 )
+from conference.models.certificates import Certificate, CertificateSettings, ReleaseRule
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.feedback import Feedback, FeedbackOpening, FeedbackSettings
@@ -67,6 +68,8 @@ __all__ = [
     "ReviewerAssignment",
     "Answer",
     "BadgeRole",
+    "Certificate",
+    "CertificateSettings",
     "CheckIn",
     "CheckInConflict",
     "CheckinRule",
@@ -84,6 +87,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Registration",
+    "ReleaseRule",
     "RegistrationChange",
     "RegistrationState",
     "Role",

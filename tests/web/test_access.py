@@ -64,6 +64,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
              **agenda_world(event, registration)}
     world.update(_cfp_world(event, users["reviewer"], make_cfp, make_proposal))
     world.update(_checkin_world(event, registration, users["door"]))
+    world.update(certificate=_certificate_world(event))
     question = Question(event=event, label="Dietary needs", kind=QuestionKind.SHORT_TEXT)
     db.session.add(question)
     db.session.commit()
@@ -153,6 +154,15 @@ def _checkin_world(event, registration, door) -> dict:
     return {"checkpoint": checkpoint, "conflict": result.conflicts[0]}
 
 
+def _certificate_world(event):
+    """The certificate of the checked-in sample registration."""
+    from conference.services.certificates.issuing import release_certificates
+
+    [certificate] = release_certificates(event)
+    db.session.commit()
+    return certificate
+
+
 def url_values(world) -> dict[str, object]:
     """The value to put in each URL argument name."""
     return {
@@ -177,6 +187,8 @@ def url_values(world) -> dict[str, object]:
         "user_id": world["users"]["door"].id,
         "link_token": world["link_token"],
         "job_id": world["job"].id,
+        "certificate_id": world["certificate"].id,
+        "public_id": world["certificate"].public_id,
     }
 
 

@@ -1,0 +1,1 @@
+"""Certificates of attendance: settings, attendance from check-ins, issuing, PDFs, jobs."""
