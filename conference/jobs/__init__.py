@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 #: The task that runs each job kind (``Job.kind`` -> Celery task name).
 TASK_FOR_KIND = {
     "badges.print_run": "jobs.badges.print_run",
+    "invoices.zip": "jobs.invoices.zip",
 }
 
 

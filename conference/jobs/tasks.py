@@ -16,6 +16,13 @@ def badge_print_run(job_id: int) -> None:
     run_job(job_id, render_print_run)
 
 
+def invoice_zip(job_id: int) -> None:
+    from conference.services.invoicing.exports import write_zip
+    from conference.services.jobs.core import run_job
+
+    run_job(job_id, write_zip)
+
+
 def deliver_mail() -> dict:
     """The outbox delivery of one round of the mail worker (beat runs it periodically)."""
     from conference.services.messaging.outbox import deliver_pending
@@ -40,6 +47,7 @@ def purge_job_results() -> int:
 
 TASKS = {
     "jobs.badges.print_run": badge_print_run,
+    "jobs.invoices.zip": invoice_zip,
     "jobs.mail.deliver_pending": deliver_mail,
     "jobs.registration.expire_offers": expire_waitlist_offers,
     "jobs.purge_results": purge_job_results,
