@@ -106,7 +106,7 @@ class Invoice(db.Model):
     gross_total: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
     #: The VAT invoice a correction corrects.
     corrected_invoice_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("invoice.id", ondelete="RESTRICT"))
+        sa.ForeignKey("invoice.id", ondelete="CASCADE"))
     #: Everything printed on the invoice, as issued (see services.invoicing.documents).
     data: Mapped[dict] = mapped_column(sa.JSON)
     #: The PDF, written once (at issue or on the first download) from ``data``.

@@ -74,7 +74,7 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['event_id'], ['event.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['order_id'], ['payment_order.id'], ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['corrected_invoice_id'], ['invoice.id'], ondelete='RESTRICT'),
+        sa.ForeignKeyConstraint(['corrected_invoice_id'], ['invoice.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('issuer_key', 'kind', 'year', 'seq', name='uq_invoice_number'),
     )

@@ -88,11 +88,8 @@ def _insert(order: Order, kind: InvoiceKind, now: dt.datetime, *, lines, reverse
                InvoiceKind.CORRECTION: settings.correction_pattern}[kind]
     seq = take_number(settings.nip, kind, issued_on.year)
     number = format_number(pattern, year=issued_on.year, month=issued_on.month, seq=seq)
-    if corrects is not None:
-        # The buyer and language of the corrected invoice stay; only the amounts change.
-        details_for_print = _details_as_issued(corrects)
-    else:
-        details_for_print = details
+    # A correction keeps the buyer and language of the corrected invoice.
+    details_for_print = _details_as_issued(corrects) if corrects is not None else details
     data = snapshot(order=order, details=details_for_print, settings=settings, kind=kind,
                     number=number, issued_on=issued_on, sale_date=sale_date, lines=lines,
                     reverse_charge=reverse_charge, bank=_bank(order),

@@ -15,8 +15,9 @@ from stdnum.pl import nip as pl_nip
 from conference.services.invoicing import InvoicingError
 
 #: EU member states (VAT prefixes differ from ISO codes only for Greece: EL).
-EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
+EU_COUNTRIES = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"})
 #: ISO country code -> VAT prefix where they differ.
 _VAT_PREFIX = {"GR": "EL"}
 
@@ -59,7 +60,7 @@ def clean_tax_id(value: str, country: str) -> str:
     if country == "PL":
         return clean_nip(value)
     if country in EU_COUNTRIES:
-        compact = eu_vat.compact(value)
+        compact = "".join(c for c in value.upper() if c.isalnum())
         prefix = vat_prefix(country)
         if compact[:2].isalpha() and compact[:2] != prefix:
             raise InvalidTaxId("VAT number of another country", reason="country")
