@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.cfp import bp as cfp_bp
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
+    from conference.invoices import bp as invoices_bp
     from conference.jobs_manage import bp as jobs_manage_bp
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
@@ -98,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_manage_bp)
     app.register_blueprint(jobs_manage_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(invoices_bp)

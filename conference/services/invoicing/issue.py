@@ -197,3 +197,19 @@ def on_order_cancelled(order: Order, *, reason: str,
     if invoice is None:
         return None
     return issue_correction(invoice, reason=reason, now=now)
+
+
+def orders_asking_for_invoices(event) -> list[tuple[Order, Invoice | None]]:
+    """The event's orders whose buyer gave invoice details, each with its current VAT
+    invoice (None when not issued yet), newest first."""
+    from conference.models import BillingDetails
+
+    orders = db.session.execute(
+        sa.select(Order).join(BillingDetails, BillingDetails.order_id == Order.id)
+        .where(Order.event_id == event.id).order_by(Order.id.desc())).scalars().all()
+    return [(order, current_vat_invoice(order)) for order in orders]
+
+
+def invoice_of_event(event, invoice_id: int) -> Invoice | None:
+    invoice = db.session.get(Invoice, invoice_id)
+    return invoice if invoice is not None and invoice.event_id == event.id else None
