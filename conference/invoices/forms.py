@@ -25,10 +25,8 @@ LANGUAGE_CHOICES = [SelectChoice("pl", "Polski"), SelectChoice("en", "English")]
 
 class InvoiceDetailsForm(FlaskForm):
     """"I need an invoice": the buyer's details, checked (tax id included) by the service.
-    Used with ``prefix="invoice"`` inside the registration form."""
-
-    class Meta:
-        csrf = False  # part of a form that carries its own token
+    Used with ``prefix="invoice"`` and no CSRF token of its own inside the registration
+    form (which carries one)."""
 
     wants_invoice = BooleanField(_l("I need an invoice"))
     company = StringField(_l("Organisation name (as on the invoice)"),
@@ -53,9 +51,6 @@ class InvoiceDetailsForm(FlaskForm):
 
 class BillingForm(InvoiceDetailsForm):
     """The same details on their own page (private page, after registering)."""
-
-    class Meta:
-        csrf = True
 
     submit = SubmitField(_l("Save invoice details"))
 

@@ -379,7 +379,7 @@ def registration_invoice_form(ticket_types) -> InvoiceDetailsForm | None:
     """The "I need an invoice" part of the registration form, when a ticket costs money."""
     if not any(t.price for t in ticket_types):
         return None
-    form = InvoiceDetailsForm(prefix="invoice")
+    form = InvoiceDetailsForm(prefix="invoice", meta={"csrf": False})
     form.country.choices = country_choices()
     return form
 
