@@ -92,8 +92,18 @@ def test_a_proforma_says_it_is_not_a_vat_invoice(invoicing_event, invoiced_order
     assert "nie jest fakturą VAT" in text
 
 
-def test_the_pdf_is_stored_once_and_served_again_unchanged(invoicing_event, invoiced_order):
-    invoice = issue_vat_invoice(invoiced_order(invoicing_event()).order, now=NOW)
-    first = invoice_pdf(invoice)
+def test_the_stored_pdf_keeps_the_issuer_it_was_issued_with(invoicing_event, invoiced_order):
+    from conference.models import Invoice
+    from conference.services.invoicing.settings import IssuerInput, save_issuer
+
+    event = invoicing_event()
+    invoice = issue_vat_invoice(invoiced_order(event).order, now=NOW)
+    stored = invoice_pdf(invoice)
     db.session.commit()
-    assert invoice_pdf(invoice) is first or invoice_pdf(invoice) == first
+    save_issuer(event, IssuerInput(legal_name="Renamed Foundation", address="Elsewhere 1",
+                                   nip=BUYER_NIP, place_of_issue="Warszawa"))
+    db.session.commit()
+    db.session.expire_all()
+    again = db.session.get(Invoice, invoice.id)
+    assert invoice_pdf(again) == stored
+    assert "Fundacja LifeScience Kraków" in pdf_text(again)
