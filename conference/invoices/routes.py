@@ -6,8 +6,6 @@ The rules live in ``conference.services.invoicing``.
 
 from __future__ import annotations
 
-import contextlib
-
 from flask import (
     Blueprint,
     abort,
@@ -23,11 +21,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from conference.extensions import db
+from conference.invoices.buyer import cleaned_billing
 from conference.invoices.forms import (
     ActionForm,
     BillingForm,
     CorrectionForm,
-    InvoiceDetailsForm,
     IssuerForm,
     PeriodForm,
 )
@@ -38,11 +36,8 @@ from conference.registration.forms import country_choices
 from conference.security import event_access, secrets_equal, token_access
 from conference.services.invoicing import InvoicingError
 from conference.services.invoicing.billing import (
-    BillingInput,
-    InvalidBillingDetails,
     attach_billing,
     billing_details,
-    clean_billing,
 )
 from conference.services.invoicing.exports import (
     InvalidPeriod,
@@ -66,7 +61,6 @@ from conference.services.invoicing.issue import (
 from conference.services.invoicing.pdf import invoice_filename, invoice_pdf
 from conference.services.invoicing.settings import InvalidIssuer, NoIssuer, invoice_settings
 from conference.services.invoicing.settings import save_issuer as save_issuer_settings
-from conference.services.registration.attendee_input import country_codes
 
 bp = Blueprint("invoices", __name__)
 
@@ -84,17 +78,6 @@ ORDER_STATE_LABELS = {
     "free": _l("free"), "unpaid": _l("unpaid"), "partially_paid": _l("partially paid"),
     "paid": _l("paid"), "refunded": _l("refunded"), "cancelled": _l("cancelled"),
 }
-#: Messages for the buyer's invoice fields, by the service's reason.
-BILLING_ERRORS = {
-    "required": _l("Please fill in this field to get an invoice."),
-    "too_long": _l("This is too long or contains characters we cannot accept."),
-    "choice": _l("Please choose from the list."),
-    "format": _l("This tax id has the wrong format for the chosen country (a Polish NIP has "
-                 "ten digits; an EU VAT number starts with the country's prefix)."),
-    "checksum": _l("This tax id is not valid: its check digit does not match. Please check "
-                   "for a typo."),
-    "country": _l("This VAT number belongs to another country than the one chosen."),
-}
 #: Messages for the issuer's fields, by reason.
 ISSUER_ERRORS = {
     "required": _l("This field is required."),
@@ -111,22 +94,6 @@ ISSUE_ERRORS = {
     AlreadyInvoiced: _l("This order already has a VAT invoice."),
     NotInvoiceable: _l("No invoice can be issued for this order in its current state."),
 }
-
-
-def apply_billing_error(form, error: InvalidBillingDetails) -> None:
-    """Show the service's refusal on the field it names."""
-    field = form[error.details.get("field", "company")]
-    field.errors = [*field.errors, BILLING_ERRORS.get(error.details.get("reason"),
-                                                      BILLING_ERRORS["too_long"])]
-
-
-def cleaned_billing(form):
-    """The form's details checked by the service, or None (the error is on its field)."""
-    try:
-        return clean_billing(form.billing(), countries=set(country_codes()))
-    except InvalidBillingDetails as error:
-        apply_billing_error(form, error)
-        return None
 
 
 def _pdf_response(invoice):
@@ -371,37 +338,3 @@ def _template_globals(state) -> None:
 
 bp.record_once(_template_globals)
 
-
-# --- Hooks for the registration form ----------------------------------------------------
-
-
-def registration_invoice_form(ticket_types) -> InvoiceDetailsForm | None:
-    """The "I need an invoice" part of the registration form, when a ticket costs money."""
-    if not any(t.price for t in ticket_types):
-        return None
-    form = InvoiceDetailsForm(prefix="invoice", meta={"csrf": False})
-    form.country.choices = country_choices()
-    return form
-
-
-def registration_billing(form: InvoiceDetailsForm | None) -> tuple[bool, BillingInput | None]:
-    """(ok, details): the buyer's details checked before registering, so a wrong tax id
-    refuses the whole form and nothing is saved; (True, None) when no invoice is wanted."""
-    if form is None or not form.wants_invoice.data:
-        return True, None
-    if not form.validate():
-        return False, None
-    given = cleaned_billing(form)
-    return given is not None, given
-
-
-def attach_registration_billing(registration: Registration, given: BillingInput | None) -> None:
-    """After registering: the details go on the new order (and a pro-forma when asked)."""
-    if given is None or registration.order is None:
-        return
-    attach_billing(registration.order, given)
-    if given.wants_proforma:
-        # Without an issuer yet the buyer asks again from the private page.
-        with contextlib.suppress(InvoicingError):
-            issue_proforma(registration.order)
-    db.session.commit()

@@ -28,7 +28,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from conference.extensions import db, limiter
-from conference.invoices import routes as invoice_hooks
+from conference.invoices import buyer as invoice_hooks
 from conference.links import add_link
 from conference.models import Event, EventStatus, Registration, TicketType, WaitlistMode
 from conference.registration.forms import (

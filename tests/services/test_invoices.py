@@ -266,3 +266,15 @@ def test_a_wrong_issuer_field_is_named(make_event, field, value, reason):
 
 def test_billing_input_is_a_plain_value():
     assert BillingInput("A", "B", "PL").language == "pl"
+
+
+def test_a_reverse_charge_buyer_moved_to_another_ticket_still_owes_the_net_price(
+        invoicing_event, invoiced_order, make_ticket_type):
+    from conference.services.registration.core import change_ticket_type
+
+    event = invoicing_event()
+    registration = invoiced_order(event, billing(
+        company="Institut Pasteur", address="Paris", country="FR", tax_id=FRENCH_VAT))
+    workshop = make_ticket_type(event, name="Workshop pass", price=Decimal("246.00"))
+    change_ticket_type(registration, workshop, by_user=None)
+    assert registration.order.amount == Decimal("200.00")

@@ -71,8 +71,6 @@ def attach_billing(order: Order, given: BillingInput) -> BillingDetails:
     A business from another EU country with a valid VAT number is invoiced under reverse
     charge, so while nothing is paid its order owes the net price (see ``amounts``).
     """
-    from conference.services.invoicing.documents import order_lines
-
     details = billing_details(order)
     if details is None:
         details = BillingDetails(order_id=order.id)
@@ -80,7 +78,17 @@ def attach_billing(order: Order, given: BillingInput) -> BillingDetails:
     for name in ("company", "address", "country", "tax_id", "language", "wants_proforma"):
         setattr(details, name, getattr(given, name))
     db.session.flush()
-    if order.state.value == "unpaid":
-        lines, _reverse = order_lines(order, details)
-        order.amount = sum((line.gross for line in lines), order.amount * 0)
+    reprice_for_buyer(order)
     return details
+
+
+def reprice_for_buyer(order: Order) -> None:
+    """While nothing is paid, the order owes what its invoice will say: the net price under
+    reverse charge, the gross price otherwise. Call after the order's tickets change."""
+    from conference.services.invoicing.documents import order_lines
+
+    details = billing_details(order)
+    if details is None or order.state.value != "unpaid":
+        return
+    lines, _reverse = order_lines(order, details)
+    order.amount = sum((line.gross for line in lines), order.amount * 0)

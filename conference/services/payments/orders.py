@@ -15,6 +15,7 @@ from conference.models import (
     Registration,
     RegistrationState,
 )
+from conference.services.invoicing.billing import reprice_for_buyer
 from conference.services.invoicing.issue import on_order_cancelled, on_order_paid
 from conference.services.payments import reference as references
 from conference.services.payments.bank_account import bank_transfer_settings
@@ -120,6 +121,7 @@ def follow_ticket_change(registration: Registration, *, now: dt.datetime) -> Non
             order.state = _STATE_FOR_STATUS[registration.payment_status]
         else:
             order.amount, order.currency = ticket_type.price, ticket_type.currency
+            reprice_for_buyer(order)  # net price for a reverse-charge buyer
 
 
 def find_order(event: Event, text: str) -> Order | None:
