@@ -56,6 +56,7 @@ from conference.services.invoicing.issue import (
     issue_correction,
     issue_proforma,
     issue_vat_invoice,
+    on_order_paid,
     orders_asking_for_invoices,
 )
 from conference.services.invoicing.pdf import invoice_filename, invoice_pdf
@@ -321,6 +322,7 @@ def billing(slug: str, token: str):
         given = cleaned_billing(form)
         if given is not None:
             attach_billing(order, given)
+            on_order_paid(order)  # already paid: the VAT invoice follows at once
             db.session.commit()
             flash(_("Your invoice details are saved."), "success")
             return redirect(url_for("registration.private_page", slug=slug, token=token))

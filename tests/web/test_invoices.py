@@ -287,3 +287,17 @@ def test_a_period_without_invoices_starts_no_job(organizer_client, invoicing_eve
     client.post(f"/manage/{event.slug}/invoices/zip",
                 data={"start": "2026-03-01", "end": "2026-03-20"})
     assert db.session.execute(db.select(Job)).scalars().all() == []
+
+
+def test_invoice_details_given_after_paying_bring_the_vat_invoice(
+        client, invoicing_event, sign_up):
+    from conference.models import PaymentStatus
+    from conference.services.registration.core import set_payment_status
+
+    event = invoicing_event()
+    registration = sign_up(event, _ticket(event))
+    set_payment_status(registration, PaymentStatus.PAID, by_user=None)
+    fields = {k.removeprefix("invoice-"): v for k, v in _invoice_fields().items()}
+    client.post(f"/e/{event.slug}/r/{registration.token}/invoice-details", data=fields)
+    [invoice] = invoices_of(registration.order)
+    assert invoice.kind is InvoiceKind.VAT and invoice.data["payment"]["paid"] is True
