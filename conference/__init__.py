@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
     from conference.feedback import bp as feedback_bp
+    from conference.invoices import bp as invoices_bp
     from conference.jobs_manage import bp as jobs_manage_bp
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
@@ -102,3 +103,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(invoices_bp)

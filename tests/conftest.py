@@ -32,6 +32,7 @@ pytest_plugins = [
     "tests.fixtures.badges",
     "tests.fixtures.feedback",
     "tests.fixtures.certificates",
+    "tests.fixtures.invoices",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

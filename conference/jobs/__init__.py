@@ -29,6 +29,7 @@ TASK_FOR_KIND = {
     "badges.print_run": "jobs.badges.print_run",
     "certificates.release": "jobs.certificates.release",
     "certificates.zip": "jobs.certificates.zip",
+    "invoices.zip": "jobs.invoices.zip",
 }
 
 

@@ -30,6 +30,13 @@ def certificate_zip(job_id: int) -> None:
     run_job(job_id, build_zip)
 
 
+def invoice_zip(job_id: int) -> None:
+    from conference.services.invoicing.exports import write_zip
+    from conference.services.jobs.core import run_job
+
+    run_job(job_id, write_zip)
+
+
 def deliver_mail() -> dict:
     """The outbox delivery of one round of the mail worker (beat runs it periodically)."""
     from conference.services.messaging.outbox import deliver_pending
@@ -56,6 +63,7 @@ TASKS = {
     "jobs.badges.print_run": badge_print_run,
     "jobs.certificates.release": certificate_release,
     "jobs.certificates.zip": certificate_zip,
+    "jobs.invoices.zip": invoice_zip,
     "jobs.mail.deliver_pending": deliver_mail,
     "jobs.registration.expire_offers": expire_waitlist_offers,
     "jobs.purge_results": purge_job_results,

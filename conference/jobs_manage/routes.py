@@ -36,6 +36,7 @@ KIND_LABELS = {
     "badges.print_run": _l("Badge print run"),
     "certificates.release": _l("Certificate release"),
     "certificates.zip": _l("Certificates (ZIP)"),
+    "invoices.zip": _l("Invoices of a period (ZIP)"),
 }
 
 STATE_LABELS = {

@@ -15,6 +15,14 @@ from conference.models.certificates import Certificate, CertificateSettings, Rel
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.feedback import Feedback, FeedbackOpening, FeedbackSettings
+from conference.models.invoices import (
+    VAT_RATES,
+    BillingDetails,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceSettings,
+)
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
@@ -48,6 +56,12 @@ from conference.models.speakers import (
 
 __all__ = [
     "LoginSession",
+    "BillingDetails",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "InvoiceSettings",
+    "VAT_RATES",
     "PasswordLink",
     "AgendaFeed",
     "BankTransferSettings",

@@ -72,6 +72,9 @@ class TicketType(db.Model):
     description: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     price: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
     currency: Mapped[str] = mapped_column(sa.String(3), default="PLN")
+    #: VAT on the (gross) price: "23", "8", "5", "0", "zw" (exempt) or "np" (not taxed in
+    #: Poland); see ``conference.models.invoices.VAT_RATES``.
+    vat_rate: Mapped[str] = mapped_column(sa.String(3), default="23", server_default="23")
     #: Seats for confirmed + pending registrations; None means unlimited.
     capacity: Mapped[int | None]
     sales_open_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -24,6 +24,7 @@ from wtforms.validators import (
 
 from conference.fields import DateTimeLocalField
 from conference.models import (
+    VAT_RATES,
     BadgeRole,
     PaymentStatus,
     QuestionKind,
@@ -98,6 +99,11 @@ class TicketTypeForm(FlaskForm):
     price = DecimalField(_l("Price"), places=2, default=0,
                          validators=[InputRequired(), NumberRange(min=0, max=99999999)])
     currency = SelectField(_l("Currency"), choices=[SelectChoice(c, c) for c in CURRENCIES])
+    vat_rate = SelectField(_l("VAT rate"), default="23", description=_l(
+        "The price is gross (VAT included); invoices show the net and VAT parts."), choices=[
+        SelectChoice(r, f"{r}%" if r.isdigit() else {"zw": _l("zw. (exempt)"),
+                                                     "np": _l("np. (not taxed in Poland)")}[r])
+        for r in VAT_RATES])
     capacity = IntegerField(_l("Capacity"), description=_l("Leave empty for no limit."),
                             validators=[Optional(), NumberRange(min=0, max=1000000)])
     sales_open_at = DateTimeLocalField(_l("Sales open"), format=_DATETIME_FORMATS,

@@ -71,7 +71,7 @@ def _ticket_type_form(event: Event, ticket_type):
         fields = TicketTypeFields(
             name=form.name.data, description=form.description.data or "",
             price=form.price.data or Decimal("0"), currency=form.currency.data,
-            capacity=form.capacity.data,
+            vat_rate=form.vat_rate.data, capacity=form.capacity.data,
             sales_open_at=to_utc(form.sales_open_at.data, event),
             sales_close_at=to_utc(form.sales_close_at.data, event),
             is_public=form.visibility.data == "public", access_code=form.access_code.data,

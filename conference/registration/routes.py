@@ -28,6 +28,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from conference.extensions import db, limiter
+from conference.invoices import buyer as invoice_hooks
 from conference.links import add_link
 from conference.models import Event, EventStatus, Registration, TicketType, WaitlistMode
 from conference.registration.forms import (
@@ -158,6 +159,7 @@ def register(slug: str):
     form = form_with_questions(RegistrationForm, questions)()
     form.country.choices = country_choices()
     form.ticket_type.choices = []  # filled below, only when the form is shown
+    invoice_form = invoice_hooks.registration_invoice_form(ticket_types)
     if request.method == "GET":
         form.access_code.data = code
         unlocked = [t for t in ticket_types if not t.is_public]
@@ -166,9 +168,10 @@ def register(slug: str):
     already = None
     if ticket_types and event.status is EventStatus.PUBLISHED and form.validate_on_submit():
         chosen = {str(t.id): t for t in ticket_types}.get(form.ticket_type.data or "")
+        billing_ok, billing = invoice_hooks.registration_billing(invoice_form)
         if chosen is None:
             form.ticket_type.errors = [_("Please choose a ticket.")]
-        else:
+        elif billing_ok:
             try:
                 registration = service.register(
                     event, chosen, form.details(_locale()), answers=form.answers(questions),
@@ -184,6 +187,7 @@ def register(slug: str):
             except RegistrationError as error:
                 _apply_error(form, error, questions)
             else:
+                invoice_hooks.attach_registration_billing(registration, billing)
                 return redirect(url_for("registration.done", slug=event.slug,
                                         token=registration.token))
     status = 400 if request.method == "POST" else 200
@@ -191,6 +195,7 @@ def register(slug: str):
     bad_code = bool(code) and all(t.is_public for t in ticket_types)
     return render_template("registration/register.html", event=event, form=form,
                            questions=questions, ticket_types=ticket_types, already=already,
+                           invoice_form=invoice_form,
                            code=code, bad_code=bad_code, lost_form=LostLinkForm(formdata=None,
                                                              data={"email": already})), status
 

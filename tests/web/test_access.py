@@ -42,6 +42,11 @@ GET_OVERRIDES: dict[str, dict[str, int | str]] = {
     # The sample registration's ticket is free: nothing to pay, so no payment QR (the paid
     # case is in tests/web/test_payments.py).
     "payments.payment_qr": dict.fromkeys(ROLES, 404),
+    # The sample registration is free: it has no order, so no invoice of its own (the
+    # buyer's downloads are in tests/web/test_invoices.py).
+    "invoices.attendee_download": dict.fromkeys(ROLES, 404),
+    # ... and no invoice details to give: the page sends it back to the private page.
+    "invoices.billing": dict.fromkeys(ROLES, 302),
 }
 
 #: Organizer-level pages that are not tied to one event: any organizer may open them.
@@ -72,6 +77,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
                  link_token=_invitation_link(make_user))
     world.update(job=_job_world(event))
     _feedback_world(event, registration, world["session_id"])
+    world.update(_invoice_world(event))
     return world
 
 
@@ -89,6 +95,30 @@ def _feedback_world(event, registration, session_id) -> None:
                   closes_at=utcnow() + dt.timedelta(days=30))
     submit_feedback(registration, rating=4, comment="Well organised")
     db.session.commit()
+
+
+def _invoice_world(event) -> dict:
+    """A paid order with buyer details and its VAT invoice (issuer and bank set up)."""
+    from decimal import Decimal
+
+    from conference.models import TicketType
+    from conference.services.invoicing.billing import attach_billing
+    from conference.services.invoicing.issue import issue_vat_invoice
+    from conference.services.invoicing.settings import save_issuer
+    from conference.services.registration.core import register
+    from tests.fixtures.invoices import ISSUER, billing
+    from tests.fixtures.registration import attendee
+
+    save_issuer(event, ISSUER)
+    ticket_type = TicketType(event=event, name="Paid pass", price=Decimal("615.00"),
+                             capacity=10)
+    db.session.add(ticket_type)
+    db.session.commit()
+    registration = register(event, ticket_type, attendee(), privacy_consent=True)
+    attach_billing(registration.order, billing())
+    invoice = issue_vat_invoice(registration.order)
+    db.session.commit()
+    return {"invoice": invoice, "order": registration.order}
 
 
 def _invitation_link(make_user) -> str:
@@ -189,6 +219,8 @@ def url_values(world) -> dict[str, object]:
         "job_id": world["job"].id,
         "certificate_id": world["certificate"].id,
         "public_id": world["certificate"].public_id,
+        "invoice_id": world["invoice"].id,
+        "order_id": world["order"].id,
     }
 
 

@@ -15,6 +15,8 @@ from conference.models import (
     Registration,
     RegistrationState,
 )
+from conference.services.invoicing.billing import reprice_for_buyer
+from conference.services.invoicing.issue import on_order_cancelled, on_order_paid
 from conference.services.payments import reference as references
 from conference.services.payments.bank_account import bank_transfer_settings
 
@@ -76,7 +78,10 @@ def follow_payment_status(registration: Registration) -> None:
     of one; group orders get their own rule). The caller commits."""
     order = registration.order
     if order is not None and len(order.registrations) == 1:
+        was_paid = order.state is OrderState.PAID
         order.state = _STATE_FOR_STATUS[registration.payment_status]
+        if order.state is OrderState.PAID and not was_paid:
+            on_order_paid(order)  # the VAT invoice, when the buyer asked for one
 
 
 def open_missing_orders(event: Event, *, now: dt.datetime) -> int:
@@ -92,12 +97,16 @@ def open_missing_orders(event: Event, *, now: dt.datetime) -> int:
 
 def close_order_of_cancelled(registration: Registration) -> None:
     """A cancelled (or rejected) registration no longer owes: its unpaid order of one is
-    cancelled. Paid orders stay as they are (refunds come with a later slice)."""
+    cancelled. Paid orders stay as they are (refunds come with a later slice); an issued
+    VAT invoice gets a correcting invoice once nothing of the order is left."""
     order = registration.order
-    if (order is not None and order.state is OrderState.UNPAID
-            and all(r.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED)
-                    for r in order.registrations)):
+    if order is None or not all(
+            r.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED)
+            for r in order.registrations):
+        return
+    if order.state is OrderState.UNPAID:
         order.state = OrderState.CANCELLED
+    on_order_cancelled(order, reason="registration cancelled")
 
 
 def follow_ticket_change(registration: Registration, *, now: dt.datetime) -> None:
@@ -112,6 +121,7 @@ def follow_ticket_change(registration: Registration, *, now: dt.datetime) -> Non
             order.state = _STATE_FOR_STATUS[registration.payment_status]
         else:
             order.amount, order.currency = ticket_type.price, ticket_type.currency
+            reprice_for_buyer(order)  # net price for a reverse-charge buyer
 
 
 def find_order(event: Event, text: str) -> Order | None:

@@ -16,6 +16,7 @@ from flask_babel import ngettext
 
 from conference.extensions import db
 from conference.models import (
+    VAT_RATES,
     Answer,
     BadgeRole,
     Event,
@@ -80,6 +81,8 @@ class TicketTypeFields:
     description: str = ""
     price: Decimal = Decimal("0")
     currency: str = "PLN"
+    #: One of ``conference.models.VAT_RATES``.
+    vat_rate: str = "23"
     capacity: int | None = None
     sales_open_at: dt.datetime | None = None
     sales_close_at: dt.datetime | None = None
@@ -100,6 +103,9 @@ def save_ticket_type(event: Event, ticket_type: TicketType | None,
     """
     if fields.currency not in CURRENCIES:
         raise RegistrationAdminError(str(_l("Choose PLN or EUR.")), field="currency")
+    if fields.vat_rate not in VAT_RATES:
+        raise RegistrationAdminError(str(_l("Choose a VAT rate from the list.")),
+                                     field="vat_rate")
     if fields.price < 0:
         raise RegistrationAdminError(str(_l("The price cannot be negative.")), field="price")
     if fields.capacity is not None and fields.capacity < 0:
@@ -144,6 +150,7 @@ def save_ticket_type(event: Event, ticket_type: TicketType | None,
     ticket_type.description = fields.description.strip()
     ticket_type.price = fields.price
     ticket_type.currency = fields.currency
+    ticket_type.vat_rate = fields.vat_rate
     ticket_type.capacity = fields.capacity
     ticket_type.sales_open_at = fields.sales_open_at
     ticket_type.sales_close_at = fields.sales_close_at

@@ -1,0 +1,3 @@
+from conference.invoices.routes import bp
+
+__all__ = ["bp"]
