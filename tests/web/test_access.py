@@ -42,6 +42,8 @@ GET_OVERRIDES: dict[str, dict[str, int | str]] = {
     # The sample registration's ticket is free: nothing to pay, so no payment QR (the paid
     # case is in tests/web/test_payments.py).
     "payments.payment_qr": dict.fromkeys(ROLES, 404),
+    # The translation download without ``?lang=`` goes back to the translations page.
+    "manage.translations_export": {"organizer": 302},
 }
 
 #: Organizer-level pages that are not tied to one event: any organizer may open them.
