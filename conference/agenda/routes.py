@@ -25,10 +25,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from conference.agenda.grid import build_grid, sessions_on
+from conference.content import localize
 from conference.extensions import db
 from conference.inputs import parse_datetime, query_int
 from conference.links import add_link
-from conference.content import localize
 from conference.models import Event, Registration, SeatBooking, Session, SessionType
 from conference.models.types import utcnow
 from conference.security import (

@@ -37,13 +37,13 @@ from conference.security import get_public_event_or_404, public, token_access
 from conference.services import DomainError
 from conference.services.cfp import proposals as cfp_service
 from conference.services.cfp import settings as cfp_settings
-from conference.services.languages import person_languages
 from conference.services.cfp.decisions import (
     confirm_participation,
     decline_participation,
     state_for_speaker,
 )
 from conference.services.cfp.photos import MAX_PHOTO_BYTES, photo_path, photo_version
+from conference.services.languages import person_languages
 
 bp = Blueprint("cfp", __name__)
 
