@@ -3,11 +3,12 @@ co-speaker invitations) and their page use it."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, session, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from conference.cfp.routes import _speaker_or_404, bp
 from conference.extensions import db
+from conference.i18n import remember_browser_language
 from conference.registration.forms import PersonLanguageForm
 from conference.security import token_access
 from conference.services.languages import (
@@ -29,8 +30,10 @@ def change_language(slug: str, speaker_token: str):
             flash(error.message, "error")
         else:
             db.session.commit()
-            session["lang"] = speaker.locale  # this browser follows the choice too
             flash(_("Your language is saved."), "success")
+            # This browser follows the choice too (it beats the person's stored language).
+            back = redirect(url_for("cfp.speaker_page", slug=slug, speaker_token=speaker_token))
+            return remember_browser_language(back, speaker.locale)
     else:
         flash(_("Choose one of the languages offered."), "error")
     return redirect(url_for("cfp.speaker_page", slug=slug, speaker_token=speaker_token))

@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -29,7 +28,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from conference.extensions import db, limiter
-from conference.i18n import use_person_language
+from conference.i18n import remember_browser_language, use_person_language
 from conference.links import add_link
 from conference.models import Event, EventStatus, Registration, TicketType, WaitlistMode
 from conference.registration.forms import (
@@ -266,8 +265,10 @@ def change_language(slug: str, token: str):
             flash(error.message, "error")
         else:
             db.session.commit()
-            session["lang"] = registration.locale  # this browser follows the choice too
             flash(_("Your language is saved."), "success")
+            # This browser follows the choice too (it beats the person's stored language).
+            back = redirect(url_for("registration.private_page", slug=slug, token=token))
+            return remember_browser_language(back, registration.locale)
     else:
         flash(_("Choose one of the languages offered."), "error")
     return redirect(url_for("registration.private_page", slug=slug, token=token))

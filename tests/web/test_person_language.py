@@ -156,3 +156,30 @@ def test_logging_in_remembers_the_accounts_language(app, client, make_user, logi
     login(client, user)
     db.session.expire_all()
     assert db.session.get(User, user.id).locale == "pl"
+
+
+def test_a_language_chosen_in_this_browser_beats_the_stored_one(app, event, make_registration):
+    registration = make_registration(event, locale="pl")
+    browser = app.test_client()
+    browser.set_cookie("lang", "en")
+    assert _lang(browser.get(f"/e/lsc/r/{registration.token}/")) == "en"
+
+
+def test_changing_the_language_is_remembered_by_the_browser(client, event, make_registration):
+    registration = make_registration(event, locale="en")
+    client.post(f"/e/lsc/r/{registration.token}/language", data={"language": "pl"})
+    assert client.get_cookie("lang").value == "pl"
+
+
+def test_staff_emails_use_the_accounts_language(app, event, make_user, smtp_server):
+    from conference.services.staff import invite_staff
+
+    organizer = make_user(Role.ORGANIZER, events=[event])
+    reviewer = make_user(Role.REVIEWER, email="rev@example.org")
+    reviewer.locale = "pl"
+    invite_staff(event, email="rev@example.org", role=Role.REVIEWER, invited_by=organizer,
+                 locale="en")
+    db.session.commit()
+    deliver_pending(now=LATER)
+    [message] = smtp_server.to("rev@example.org")
+    assert message["Subject"] == "Należysz teraz do personelu wydarzenia Kongres Nauk o Życiu"
