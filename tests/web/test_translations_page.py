@@ -93,3 +93,16 @@ def test_upload_without_a_file_is_refused(organizer_client):
     url = f"/manage/{event.slug}/translations"
     response = client.post(f"{url}/import", data={})
     assert response.status_code == 400
+
+
+def test_a_check_only_upload_reports_and_changes_nothing(organizer_client):
+    client, event = organizer_client
+    data = client.get(f"/manage/{event.slug}/translations/export?lang=en").data
+    book = load_workbook(io.BytesIO(data))
+    book["translations"]["C2"].value = "Open Space"
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(client, event, out.getvalue(), preview="y")
+    assert "Translations that would be applied: 1" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert event.name.exact("en") == ""
