@@ -183,3 +183,15 @@ def test_staff_emails_use_the_accounts_language(app, event, make_user, smtp_serv
     deliver_pending(now=LATER)
     [message] = smtp_server.to("rev@example.org")
     assert message["Subject"] == "Należysz teraz do personelu wydarzenia Kongres Nauk o Życiu"
+
+
+def test_a_proposal_sent_from_a_polish_page_makes_a_polish_speaker(client, event, make_cfp):
+    from conference.models import Proposal
+    from tests.web.test_cfp_public import _form
+
+    make_cfp(event)
+    client.post("/lang", data={"lang": "pl", "next": "/"})
+    response = client.post("/e/lsc/cfp", data=_form(event))
+    assert response.status_code == 302
+    proposal = db.session.execute(db.select(Proposal)).scalar_one()
+    assert proposal.submitter.locale == "pl"
