@@ -22,6 +22,7 @@ from conference.services.translations.spreadsheet import (
     MissingColumns,
     MissingMetadata,
     NotAWorkbook,
+    TooManyRows,
     WrongEvent,
     WrongLanguage,
 )
@@ -295,3 +296,18 @@ def test_a_removed_language_keeps_its_texts_and_they_export_again_when_restored(
     db.session.commit()
     rows = rows_of(export_translations(event, "de"))
     assert rows[f"event.{event.id}.name"][1] == "Offener Raum"
+
+
+def test_a_file_with_too_many_rows_is_refused(app, event, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 2)
+    with pytest.raises(TooManyRows):
+        import_translations(event, export_translations(event, "de"))
+
+
+def test_a_number_typed_as_a_translation_is_stored_as_text(app, event):
+    ticket = ticket_of(event)
+    data = filled(export_translations(event, "de"), {f"ticket_type.{ticket.id}.name": 2026})
+    import_translations(event, data)
+    db.session.commit()
+    db.session.expire_all()
+    assert ticket_of(event).name.exact("de") == "2026"
