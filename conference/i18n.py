@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, get_locale, gettext, refresh
 
 from conference.content import language_name
 
@@ -26,16 +26,36 @@ FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def select_locale() -> str:
-    """The language chosen in the header switch, else the browser's preference."""
+    """The language chosen in this browser (the header switch, or a person's choice on their
+    private page), else the language of the person whose private page this is (opened from
+    an email on a new device, say), else the browser's preference."""
     if not has_request_context():  # CLI and workers: emails force their own locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE),
+                   g.get("person_language")):
         if chosen in languages:
             return chosen
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
+
+
+def use_person_language(language: str | None) -> None:
+    """Show the current page in the language of the person it belongs to (an attendee's or
+    speaker's private page), unless this browser chose a language."""
+    if has_request_context() and language:
+        g.person_language = language
+        refresh()
+
+
+def remember_browser_language(response, language: str):
+    """This browser shows ``language`` from now on (session and long-lived cookie), as the
+    header switch does."""
+    session["lang"] = language
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 def _zone(tz: ZoneInfo | str | None) -> ZoneInfo:

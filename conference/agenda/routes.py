@@ -20,10 +20,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from conference.agenda.grid import build_grid, sessions_on
+from conference.content import localize
 from conference.extensions import db
 from conference.inputs import parse_datetime, query_int
 from conference.links import add_link
@@ -49,7 +51,13 @@ from conference.services.programme.agenda import (
     starred_sessions,
     unstar_session,
 )
-from conference.services.programme.exports import calendar, programme_json, schedule_xml
+from conference.services.programme.exports import (
+    UnsupportedExportLanguage,
+    calendar,
+    export_language,
+    programme_json,
+    schedule_xml,
+)
 from conference.services.programme.sessions import rooms_of, tracks_of
 from conference.services.programme.workshops import (
     book_seat,
@@ -183,11 +191,25 @@ def now_next(slug: str):
                            following=following, now=now)
 
 
+def _export_language(event: Event, default: str | None = None) -> str:
+    """``?lang=`` of an export: one of the event's content languages (default: the event's
+    default language, or ``default``); anything else is a 400, never another language."""
+    requested = request.args.get("lang")
+    if not requested and default in event.content_languages:
+        return default
+    try:
+        return export_language(event, requested)
+    except UnsupportedExportLanguage as error:
+        abort(Response(f"{error.message}\n", status=400, mimetype="text/plain"))
+
+
 @bp.route("/e/<slug>/programme.ics")
 @public
 def programme_ics(slug: str):
     event = get_public_event_or_404(slug)
-    return _ics(calendar(event, listed_sessions(event)), f"{event.slug}.ics")
+    language = _export_language(event)
+    return _ics(calendar(event, listed_sessions(event), language=language),
+                f"{event.slug}.ics")
 
 
 @bp.route("/e/<slug>/programme/<int:session_id>.ics")
@@ -195,7 +217,9 @@ def programme_ics(slug: str):
 def session_ics(slug: str, session_id: int):
     event = get_public_event_or_404(slug)
     session = _session_or_404(event, session_id)
-    return _ics(calendar(event, [session], name=session.title),
+    language = _export_language(event)
+    return _ics(calendar(event, [session], name=localize(session.title, language, event.language),
+                         language=language),
                 f"{event.slug}-{session.id}.ics")
 
 
@@ -203,14 +227,21 @@ def session_ics(slug: str, session_id: int):
 @public
 def programme_api(slug: str):
     event = get_public_event_or_404(slug)
-    return jsonify(programme_json(event, listed_sessions(event)))
+    requested = request.args.get("lang")
+    try:
+        language = export_language(event, requested)
+    except UnsupportedExportLanguage as error:
+        return jsonify({"status": "error", "reason": error.code}), 400
+    return jsonify(programme_json(event, listed_sessions(event), language=language))
 
 
 @bp.route("/e/<slug>/schedule.xml")
 @public
 def schedule(slug: str):
     event = get_public_event_or_404(slug)
-    return Response(schedule_xml(event, listed_sessions(event)), mimetype="application/xml")
+    language = _export_language(event)
+    return Response(schedule_xml(event, listed_sessions(event), language=language),
+                    mimetype="application/xml")
 
 
 # ---------------------------------------------------------------- personal agenda
@@ -248,8 +279,12 @@ def feed(slug: str, feed_token: str):
         sessions.setdefault(booking.session_id, booking.session)
     ordered = sorted((s for s in sessions.values() if s.is_scheduled),
                      key=lambda s: s.starts_at)
-    name = _("%(event)s: my agenda", event=event.name)
-    return _ics(calendar(event, ordered, name=name), "my-agenda.ics")
+    # The feed speaks the attendee's language unless ``?lang=`` asks for another.
+    language = _export_language(event, default=registration.locale)
+    interface = language if language in current_app.config["LANGUAGES"] else "en"
+    with force_locale(interface):
+        name = _("%(event)s: my agenda", event=localize(event.name, language, event.language))
+    return _ics(calendar(event, ordered, name=name, language=language), "my-agenda.ics")
 
 
 @bp.route("/e/<slug>/r/<token>/programme")

@@ -3,6 +3,8 @@ link of an invitation."""
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import (
     Blueprint,
     abort,
@@ -13,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -33,6 +36,7 @@ from conference.services.accounts import (
     change_password,
 )
 from conference.services.checkin.checkpoints import door_landing
+from conference.services.languages import UnsupportedLanguage, change_account_language
 from conference.services.sessions import end_all_sessions, live_sessions_of, secret_hash_of
 from conference.services.staff import (
     PasswordLinkInvalid,
@@ -80,6 +84,9 @@ def login():
             db.session.rollback()
             form.password.errors.append(_("Wrong email or password."))
         else:
+            # The language this person logs in with is the one their emails are written in.
+            with contextlib.suppress(UnsupportedLanguage):
+                change_account_language(user, str(get_locale()))
             log_in(user)
             return redirect(_safe_next(request.args.get("next"), user))
     return render_template("auth/login.html", form=form)
@@ -151,6 +158,8 @@ def welcome(link_token: str):
             db.session.rollback()
             form.new_password.errors.append(error.message)
         else:
+            with contextlib.suppress(UnsupportedLanguage):
+                change_account_language(user, str(get_locale()))
             log_in(user)  # commits the password and the used link with the new login
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(url_for("manage.index"))

@@ -28,9 +28,11 @@ from conference.cfp.forms import (
 )
 from conference.extensions import db, limiter
 from conference.fields import OUT_OF_RANGE
+from conference.i18n import use_person_language
 from conference.links import add_link
 from conference.models import Event, Proposal, ProposalState, SessionType, Speaker
 from conference.models.types import utcnow
+from conference.registration.forms import PersonLanguageForm
 from conference.security import get_public_event_or_404, public, token_access
 from conference.services import DomainError
 from conference.services.cfp import proposals as cfp_service
@@ -41,6 +43,7 @@ from conference.services.cfp.decisions import (
     state_for_speaker,
 )
 from conference.services.cfp.photos import MAX_PHOTO_BYTES, photo_path, photo_version
+from conference.services.languages import person_languages
 
 bp = Blueprint("cfp", __name__)
 
@@ -276,6 +279,7 @@ def _speaker_proposals(speaker: Speaker) -> list[tuple[Proposal, object, Proposa
 @token_access
 def speaker_page(slug: str, speaker_token: str):
     speaker = _speaker_or_404(slug, speaker_token)
+    use_person_language(speaker.locale)
     form = ProfileForm(obj=speaker)
     if form.validate_on_submit():
         try:
@@ -292,8 +296,17 @@ def speaker_page(slug: str, speaker_token: str):
     return render_template(
         "cfp/speaker_page.html", event=speaker.event, speaker=speaker, form=form,
         unavailability_form=UnavailabilityForm(formdata=None),
-        proposals=_speaker_proposals(speaker),
+        proposals=_speaker_proposals(speaker), **_language_form(speaker),
     ), 422 if form.is_submitted() else 200
+
+
+def _language_form(speaker: Speaker) -> dict:
+    """What ``registration/_language.html`` needs (the route is in ``cfp.language``)."""
+    form = PersonLanguageForm(languages=person_languages(speaker.event),
+                              data={"language": speaker.locale})
+    return {"language_form": form,
+            "language_action": url_for("cfp.change_language", slug=speaker.event.slug,
+                                       speaker_token=speaker.token)}
 
 
 @bp.route("/e/<slug>/speaker/<speaker_token>/unavailability", methods=["POST"])

@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The interface language the person last used (set at login and invitation): their
+    #: emails are written in it.
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
 
     events: Mapped[list[Event]] = relationship(secondary=event_staff, back_populates="staff")
 

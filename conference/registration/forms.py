@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from conference.content import language_name
 from conference.fields import MultiCheckboxField
 from conference.models import Question, QuestionKind
 from conference.services.registration.attendee_input import (
@@ -137,3 +138,14 @@ def form_with_questions(base: type[FlaskForm], questions: list[Question]) -> typ
     for question in questions:
         setattr(WithQuestions, f"q_{question.id}", _question_field(question))
     return WithQuestions
+
+
+class PersonLanguageForm(FlaskForm):
+    """An attendee's or speaker's language: their emails, badge and private page use it."""
+
+    language = SelectField(_l("Language of my emails and badge"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save language"))
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, language_name(code)) for code in languages]

@@ -28,6 +28,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from conference.extensions import db, limiter
+from conference.i18n import remember_browser_language, use_person_language
 from conference.invoices import buyer as invoice_hooks
 from conference.links import add_link
 from conference.models import Event, EventStatus, Registration, TicketType, WaitlistMode
@@ -35,11 +36,17 @@ from conference.registration.forms import (
     ConfirmForm,
     EditForm,
     LostLinkForm,
+    PersonLanguageForm,
     RegistrationForm,
     country_choices,
     form_with_questions,
 )
 from conference.security import get_public_event_or_404, public, secrets_equal, token_access
+from conference.services.languages import (
+    UnsupportedLanguage,
+    change_person_language,
+    person_languages,
+)
 from conference.services.registration import core as service
 from conference.services.registration import seats, waitlist
 from conference.services.registration.attendee_input import active_questions
@@ -233,11 +240,43 @@ def private_page(slug: str, token: str):
         waitlist.expire_offers(registration.event)  # a lapsed offer passes on before we show it
         db.session.refresh(registration)
     now = dt.datetime.now(dt.UTC)
+    use_person_language(registration.locale)
     return _private(render_template(
         "registration/private.html", event=registration.event, registration=registration,
         position=seats.waitlist_position(registration),
         can_edit=service.can_edit(registration, now), accept_form=ConfirmForm(),
+        **_language_form(registration),
     ))
+
+
+def _language_form(registration: Registration) -> dict:
+    form = PersonLanguageForm(languages=person_languages(registration.event),
+                              data={"language": registration.locale})
+    return {"language_form": form,
+            "language_action": url_for("registration.change_language",
+                                       slug=registration.event.slug, token=registration.token)}
+
+
+@bp.route("/e/<slug>/r/<token>/language", methods=["POST"])
+@token_access
+def change_language(slug: str, token: str):
+    """The attendee's language: their emails, badge and this page use it from now on."""
+    registration = _registration_or_404(slug, token)
+    form = PersonLanguageForm(languages=person_languages(registration.event))
+    if form.validate_on_submit():
+        try:
+            change_person_language(registration, form.language.data, registration.event)
+        except UnsupportedLanguage as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your language is saved."), "success")
+            # This browser follows the choice too (it beats the person's stored language).
+            back = redirect(url_for("registration.private_page", slug=slug, token=token))
+            return remember_browser_language(back, registration.locale)
+    else:
+        flash(_("Choose one of the languages offered."), "error")
+    return redirect(url_for("registration.private_page", slug=slug, token=token))
 
 
 @bp.route("/e/<slug>/r/<token>/accept", methods=["POST"])

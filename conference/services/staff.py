@@ -90,7 +90,8 @@ def invite_staff(event: Event, *, email: str, role: Role, invited_by: User,
     email = normalise_email(email)
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
     if user is None:
-        user = User(email=email, name="", role=role, active=True)
+        # Until they log in, they are written to in the inviter's language.
+        user = User(email=email, name="", role=role, active=True, locale=locale)
         # Nobody knows this password: the account logs in after using its link.
         user.set_password(secrets.token_urlsafe(SECRET_BYTES))
         try:
@@ -106,11 +107,11 @@ def invite_staff(event: Event, *, email: str, role: Role, invited_by: User,
             "This address cannot be given this role here. A superuser can change the "
             "account.")), field="email")
     elif user.last_login_at is None and _has_unused_password_link(user):
-        _send_invitation(event, user, invited_by, locale, now)  # invited, never came
+        _send_invitation(event, user, invited_by, user.locale, now)  # invited, never came
     elif user not in event.staff:
         enqueue_mail(kind="staff_added", recipient=user.email,
                      subject=_l("You are now on the staff of %(event)s", event=event.name),
-                     template="staff_added", event=event, locale=locale,
+                     template="staff_added", event=event, locale=user.locale,
                      context={"role": role, "inviter": invited_by,
                               "link": absolute_url("auth.login")})
     if user not in event.staff:

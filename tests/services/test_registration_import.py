@@ -155,3 +155,21 @@ def test_extra_cells_are_reported_on_their_line(setup):
     with pytest.raises(ImportRejected) as error:
         import_guests(event, data, by_user=organizer)
     assert error.value.details["rejected"][0].line == 2
+
+
+def test_imported_guests_are_written_to_in_the_events_language(setup):
+    event, guest, vip, organizer = setup
+    event.language = "en"
+    db.session.commit()
+    import_guests(event, (HEADER + "Anna,Nowak,anna@example.org,UJ,,PL,Guest\n").encode(),
+                  by_user=organizer)
+    anna = db.session.execute(db.select(Registration).filter_by(email="anna@example.org")
+                              ).scalar_one()
+    assert anna.locale == "en"
+    event.language = "pl"
+    db.session.commit()
+    import_guests(event, (HEADER + "Jan,Nowak,jan@example.org,UJ,,PL,Guest\n").encode(),
+                  by_user=organizer)
+    jan = db.session.execute(db.select(Registration).filter_by(email="jan@example.org")
+                             ).scalar_one()
+    assert jan.locale == "pl"

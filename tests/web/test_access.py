@@ -47,6 +47,8 @@ GET_OVERRIDES: dict[str, dict[str, int | str]] = {
     "invoices.attendee_download": dict.fromkeys(ROLES, 404),
     # ... and no invoice details to give: the page sends it back to the private page.
     "invoices.billing": dict.fromkeys(ROLES, 302),
+    # The translation download without ``?lang=`` goes back to the translations page.
+    "manage.translations_export": {"organizer": 302},
 }
 
 #: Organizer-level pages that are not tied to one event: any organizer may open them.

@@ -7,6 +7,7 @@ worker processes and the benchmark need no database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 import secrets
@@ -17,6 +18,7 @@ from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from conference.content import localize
 from conference.extensions import db
 from conference.i18n import format_date_range
 from conference.models import (
@@ -36,6 +38,7 @@ from conference.services.badges.pdf import (
     harfbuzz_subset_available,
     render_pdf,
 )
+from conference.services.languages import person_languages
 from conference.services.registration.search import matches_search, search_words
 from conference.services.registration.seats import record_change
 
@@ -93,8 +96,10 @@ def warn_if_font_subsetting_is_slow() -> bool:
 
 
 def badge_data(registration: Registration,
-               role_labels: dict[BadgeRole, str] | None = None) -> BadgeData:
-    """The plain values one badge shows (read fresh from the registration every time)."""
+               role_labels: dict[BadgeRole, str] | None = None,
+               texts: BadgeTexts | None = None) -> BadgeData:
+    """The plain values one badge shows (read fresh from the registration every time);
+    ``texts``: the event's name and dates in the badge's language."""
     role = registration.badge_role
     return BadgeData(
         first_name=registration.first_name,
@@ -103,7 +108,29 @@ def badge_data(registration: Registration,
         role=role.value,
         role_label=role_labels[role] if role_labels else str(ROLE_LABELS[role]),
         ticket_code=registration.ticket_code,
+        event_name=texts.event_name if texts else "",
+        event_dates=texts.event_dates if texts else "",
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class BadgeTexts:
+    """What a badge says in one language: the role labels, the event's name and dates."""
+
+    role_labels: dict[BadgeRole, str]
+    event_name: str
+    event_dates: str
+
+
+def badge_texts(event: Event, language: str) -> BadgeTexts:
+    """The badge's texts in ``language`` (labels from the catalogue, the event's name in
+    that language with its default as fallback, dates in that language's conventions)."""
+    with force_locale(language):
+        return BadgeTexts(
+            role_labels={role: str(label) for role, label in ROLE_LABELS.items()},
+            event_name=localize(event.name, language, event.language),
+            event_dates=format_date_range(event.starts_on, event.ends_on),
+        )
 
 
 def _text(message) -> str:
@@ -156,9 +183,16 @@ def render_badges(registrations: Sequence[Registration], *, layout: str | None =
     if layout not in LAYOUTS:
         raise UnknownLayout(_text(_l("Unknown badge layout.")))
     double_sided = event.badge_double_sided if double_sided is None else double_sided
+    # Each badge in its holder's language: the ribbon, the event's name and its dates.
+    texts: dict[str, BadgeTexts] = {}
+    badges = []
+    offered = person_languages(event)
+    for registration in registrations:
+        language = registration.locale if registration.locale in offered else offered[0]
+        if language not in texts:
+            texts[language] = badge_texts(event, language)
+        badges.append(badge_data(registration, texts[language].role_labels, texts[language]))
     with _badge_locale():
-        labels = {role: str(label) for role, label in ROLE_LABELS.items()}
-        badges = [badge_data(r, labels) for r in registrations]
         shared = event_data(event)
     return render_pdf(shared, badges, layout_key=layout, double_sided=double_sided,
                       upload_root=str(_upload_root()), workers=workers, progress=progress)

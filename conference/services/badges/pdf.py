@@ -102,6 +102,9 @@ class BadgeData:
     role: str
     role_label: str
     ticket_code: str
+    #: The event's name and dates in the holder's language (empty: the batch's ``EventData``).
+    event_name: str = ""
+    event_dates: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -291,10 +294,21 @@ def render_chunk(event: EventData, badges: list[BadgeData], layout_key: str,
     layout = LAYOUTS[layout_key]
     geometry = _geometry(layout)
     back_width = layout.badge[0] - 2 * geometry["pad"]
-    event_lines, event_pt = fit_text(event.name, layout.badge[0] - 2 * geometry["pad"]
+    headers: dict[str, tuple[list[str], float]] = {}  # one fit per language's event name
+
+    def header(name: str) -> tuple[list[str], float]:
+        if name not in headers:
+            headers[name] = fit_text(name, layout.badge[0] - 2 * geometry["pad"]
                                      - (14 if event.logo_path else 0),
                                      geometry["header"] * 0.55, max_pt=geometry["event_max"])
-    contexts = [_badge_context(b, geometry, back_width) for b in badges]
+        return headers[name]
+
+    contexts = []
+    for badge in badges:
+        context = _badge_context(badge, geometry, back_width)
+        context["event_lines"], context["event_pt"] = header(badge.event_name or event.name)
+        context["dates"] = badge.event_dates or event.dates
+        contexts.append(context)
     pages = []
     for page in badge_pages(layout, len(badges), double_sided):
         cells = []
@@ -304,7 +318,7 @@ def render_chunk(event: EventData, badges: list[BadgeData], layout_key: str,
             cells.append({"slot": slot, "side": side, **contexts[index]})
         pages.append(cells)
     html = _jinja().get_template("badges.html").render(
-        event=event, event_lines=event_lines, event_pt=event_pt, pages=pages, layout=layout,
+        event=event, pages=pages, layout=layout,
         logo_url=Path(event.logo_path).as_uri() if event.logo_path else None,
         qr_scheme=QR_SCHEME,
     )

@@ -11,6 +11,7 @@ from flask_babel import force_locale, get_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
+from conference.content import LocalizedText, localize
 from conference.extensions import db
 from conference.models import (
     BadgeRole,
@@ -91,10 +92,17 @@ def get_template(event: Event, kind: DecisionKind) -> DecisionTemplate:
     ).scalar_one_or_none()
     if template is None:
         subject, body = DEFAULT_TEMPLATES[kind]
-        locale = str(get_locale()) if has_request_context() else "en"
-        with force_locale(locale):
-            template = DecisionTemplate(event_id=event.id, kind=kind, subject=str(subject),
-                                        body=str(body))
+        # The default text in each of the event's languages the interface speaks, so that
+        # each speaker reads it in theirs.
+        languages = [code for code in event.content_languages
+                     if code in current_app.config["LANGUAGES"]] or [
+            str(get_locale()) if has_request_context() else "en"]
+        subjects, bodies = {}, {}
+        for code in languages:
+            with force_locale(code):
+                subjects[code], bodies[code] = str(subject), str(body)
+        template = DecisionTemplate(event_id=event.id, kind=kind,
+                                    subject=LocalizedText(subjects), body=LocalizedText(bodies))
     return template
 
 
@@ -133,20 +141,24 @@ def _text_to_html(text: str) -> str:
 def _decision_emails(proposal: Proposal, template: DecisionTemplate, kind: str) -> None:
     for link in proposal.speaker_links:
         speaker = link.speaker
+        event = proposal.event
+        language = speaker.locale  # every text in the speaker's language
         values = {
             "speaker_name": speaker.name or speaker.email,
-            "title": proposal.title,
-            "event": proposal.event.name,
+            "title": localize(proposal.title, language, event.language),
+            "event": localize(event.name, language, event.language),
             "link": proposal_link(proposal) if link.is_submitter else speaker_link(speaker),
             "session_type": proposal.session_type.value,
-            "track": proposal.track.name if proposal.track else "",
+            "track": localize(proposal.track.name, language, event.language)
+            if proposal.track else "",
         }
-        body = fill_placeholders(template.body, values)
-        message = enqueue_rendered(
-            kind=kind, recipient=speaker.email,
-            subject=fill_placeholders(template.subject, values).replace("\n", " "),
-            body_text=body, body_html=_text_to_html(body), event=proposal.event, hold=True,
-        )
+        body = fill_placeholders(localize(template.body, language, event.language), values)
+        subject = fill_placeholders(localize(template.subject, language, event.language), values)
+        with force_locale(language):  # the event's name before the subject, in that language
+            message = enqueue_rendered(
+                kind=kind, recipient=speaker.email, subject=subject.replace("\n", " "),
+                body_text=body, body_html=_text_to_html(body), event=event, hold=True,
+            )
         db.session.flush()
         db.session.add(DecisionEmail(proposal_id=proposal.id, message_id=message.id))
 

@@ -190,7 +190,7 @@ def submit_proposal(
         subject=_l("We received your proposal"), template="cfp_received",
         context={"proposal": proposal, "speaker": speaker, "link": proposal_link(proposal),
                  "profile_link": speaker_link(speaker)},
-        event=event, locale=locale,
+        event=event, locale=speaker.locale,  # a known speaker keeps the language they chose
     )
     return proposal
 
@@ -218,7 +218,7 @@ def invite_co_speaker(
         kind="cfp.co_speaker", recipient=speaker.email,
         subject=_l("You are invited as a co-speaker"), template="cfp_co_speaker",
         context={"proposal": proposal, "inviter": inviter, "link": speaker_link(speaker)},
-        event=event, locale=locale,
+        event=event, locale=speaker.locale,  # a new co-speaker: the inviter's language
     )
     return link
 

@@ -4,6 +4,10 @@ Times in iCalendar are written in UTC (``DTSTART:20261025T073000Z``): correct ac
 daylight-saving changes without a VTIMEZONE; calendar apps show them in local time.
 UIDs are ``session-<id>@<host>`` and SEQUENCE/LAST-MODIFIED grow with each change, so a
 re-imported or re-fetched entry replaces the old one.
+
+Every export is in one language (``?lang=`` on the routes, see ``export_language``): the
+organizers' texts (titles, abstracts, rooms, tracks, the event's name) in that language,
+falling back to the event's default where a text has no translation.
 """
 
 from __future__ import annotations
@@ -17,12 +21,34 @@ import icalendar
 from flask import current_app
 from lxml import etree
 
+from conference.content import localize
 from conference.models import Event, Session
 from conference.models.types import utcnow
+from conference.services import DomainError
 from conference.urls import absolute_url
 
 #: Namespace for the frab ``guid`` of a session (uuid5 of its UID).
 GUID_NAMESPACE = uuid.UUID("6f1d7e3a-1c55-4b51-9a53-1f0e0c1a5a10")
+
+
+class UnsupportedExportLanguage(DomainError):
+    code = "unsupported_language"
+
+
+def export_language(event: Event, requested: str | None) -> str:
+    """The language of an export: ``requested`` when it is one of the event's content
+    languages, the event's default when none is asked for; UnsupportedExportLanguage
+    otherwise (a wrong ``?lang=`` is an error, not silently another language)."""
+    if requested is None or requested == "":
+        return event.language
+    if requested not in event.content_languages:
+        raise UnsupportedExportLanguage(
+            f"lang must be one of {', '.join(event.content_languages)}")
+    return requested
+
+
+def _in(value, language: str, event: Event) -> str:
+    return localize(value, language, event.language)
 
 
 def _host() -> str:
@@ -38,53 +64,57 @@ def session_url(session: Session) -> str:
     return absolute_url("agenda.session_page", slug=session.event.slug, session_id=session.id)
 
 
-def _location(session: Session) -> str:
-    parts = [session.room.name] if session.room else []
-    if session.event.venue_name:
-        parts.append(session.event.venue_name)
+def _location(session: Session, language: str) -> str:
+    event = session.event
+    parts = [_in(session.room.name, language, event)] if session.room else []
+    if event.venue_name:
+        parts.append(_in(event.venue_name, language, event))
     return ", ".join(parts)
 
 
-def _vevent(session: Session, stamp: dt.datetime) -> icalendar.Event:
+def _vevent(session: Session, stamp: dt.datetime, language: str) -> icalendar.Event:
+    event = session.event
     item = icalendar.Event()
     item.add("uid", session_uid(session))
     item.add("dtstamp", stamp)
     item.add("dtstart", session.starts_at.astimezone(dt.UTC))
     item.add("dtend", session.ends_at.astimezone(dt.UTC))
-    item.add("summary", session.title)
+    item.add("summary", _in(session.title, language, event))
     item.add("sequence", session.sequence)
     item.add("last-modified", session.updated_at.astimezone(dt.UTC))
     item.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
-    location = _location(session)
+    location = _location(session, language)
     if location:
         item.add("location", location)
     lines = []
     if session.public_speakers:
         lines.append(", ".join(s.name for s in session.public_speakers))
     if session.abstract:
-        lines.append(session.abstract)
+        lines.append(_in(session.abstract, language, event))
     url = session_url(session)
     lines.append(url)
     item.add("description", "\n\n".join(lines))
     item.add("url", url)
     if session.track:
-        item.add("categories", [session.track.name])
+        item.add("categories", [_in(session.track.name, language, event)])
     return item
 
 
 def calendar(event: Event, sessions: Iterable[Session], name: str | None = None,
-             now: dt.datetime | None = None) -> bytes:
-    """An iCalendar file with one VEVENT per scheduled session."""
+             now: dt.datetime | None = None, language: str | None = None) -> bytes:
+    """An iCalendar file with one VEVENT per scheduled session, in ``language`` (default:
+    the event's)."""
+    language = language or event.language
     cal = icalendar.Calendar()
     cal.add("prodid", "-//LifeScience Open Space//Programme//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name or event.name)
+    cal.add("x-wr-calname", name or _in(event.name, language, event))
     cal.add("x-wr-timezone", event.timezone)
     stamp = (now or utcnow()).astimezone(dt.UTC).replace(microsecond=0)
     for session in sessions:
         if session.is_scheduled:
-            cal.add_component(_vevent(session, stamp))
+            cal.add_component(_vevent(session, stamp, language))
     return cal.to_ical()
 
 
@@ -93,24 +123,28 @@ def _duration(session: Session) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def programme_json(event: Event, sessions: Iterable[Session]) -> dict:
-    """The public programme as plain data (``/e/<slug>/programme.json``)."""
+def programme_json(event: Event, sessions: Iterable[Session],
+                   language: str | None = None) -> dict:
+    """The public programme as plain data (``/e/<slug>/programme.json``) in ``language``
+    (default: the event's)."""
+    language = language or event.language
     items = []
     for s in sessions:
         items.append(
             {
                 "id": s.id,
                 "uid": session_uid(s),
-                "title": s.title,
+                "title": _in(s.title, language, event),
                 "type": s.session_type.value,
-                "track": {"name": s.track.name, "colour": s.track.colour} if s.track else None,
-                "room": s.room.name if s.room else None,
+                "track": {"name": _in(s.track.name, language, event),
+                          "colour": s.track.colour} if s.track else None,
+                "room": _in(s.room.name, language, event) if s.room else None,
                 "starts_at": s.starts_at.astimezone(dt.UTC).isoformat(),
                 "ends_at": s.ends_at.astimezone(dt.UTC).isoformat(),
                 "local_start": s.starts_at.astimezone(event.tz).isoformat(),
                 "local_end": s.ends_at.astimezone(event.tz).isoformat(),
                 "language": s.language,
-                "abstract": s.abstract,
+                "abstract": _in(s.abstract, language, event),
                 "cancelled": s.is_cancelled,
                 "seats": s.seat_capacity,
                 "speakers": [
@@ -122,13 +156,14 @@ def programme_json(event: Event, sessions: Iterable[Session]) -> dict:
             }
         )
     return {
+        "language": language,
         "event": {
             "slug": event.slug,
-            "name": event.name,
+            "name": _in(event.name, language, event),
             "starts_on": event.starts_on.isoformat(),
             "ends_on": event.ends_on.isoformat(),
             "timezone": event.timezone,
-            "venue": event.venue_name,
+            "venue": _in(event.venue_name, language, event),
         },
         "sessions": items,
     }
@@ -141,15 +176,18 @@ def _sub(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
     return element
 
 
-def schedule_xml(event: Event, sessions: Iterable[Session], version: str = "") -> bytes:
-    """A frab-compatible schedule (read by Giggity, ConfClerk and other conference apps)."""
+def schedule_xml(event: Event, sessions: Iterable[Session], version: str = "",
+                 language: str | None = None) -> bytes:
+    """A frab-compatible schedule (read by Giggity, ConfClerk and other conference apps),
+    in ``language`` (default: the event's)."""
+    language = language or event.language
     sessions = [s for s in sessions if s.is_scheduled and not s.is_cancelled]
     tz = event.tz
     root = etree.Element("schedule")
     _sub(root, "version", version or utcnow().strftime("%Y-%m-%d %H:%M"))
     conference = _sub(root, "conference")
     _sub(conference, "acronym", event.slug)
-    _sub(conference, "title", event.name)
+    _sub(conference, "title", _in(event.name, language, event))
     _sub(conference, "start", event.starts_on.isoformat())
     _sub(conference, "end", event.ends_on.isoformat())
     _sub(conference, "days", str(len(event.days)))
@@ -167,31 +205,33 @@ def schedule_xml(event: Event, sessions: Iterable[Session], version: str = "") -
                       start=day_start.isoformat(), end=day_end.isoformat())
         rooms: dict[tuple, list[Session]] = {}
         for s in by_day.get(day, []):
-            key = (0, s.room.position, s.room.name) if s.room else (1, 0, "")
+            key = ((0, s.room.position, _in(s.room.name, language, event)) if s.room
+                   else (1, 0, ""))
             rooms.setdefault(key, []).append(s)
         for (_, _, room_name), room_sessions in sorted(rooms.items()):
             room_el = _sub(day_el, "room", name=room_name)
             for s in sorted(room_sessions, key=lambda x: x.starts_at):
-                _frab_event(room_el, s, tz)
+                _frab_event(room_el, s, tz, language)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _frab_event(room_el, s: Session, tz) -> None:
+def _frab_event(room_el, s: Session, tz, language: str) -> None:
+    event = s.event
     uid = session_uid(s)
     local = s.starts_at.astimezone(tz)
     ev = _sub(room_el, "event", id=s.id, guid=uuid.uuid5(GUID_NAMESPACE, uid))
     _sub(ev, "date", local.isoformat())
     _sub(ev, "start", local.strftime("%H:%M"))
     _sub(ev, "duration", _duration(s))
-    _sub(ev, "room", s.room.name if s.room else "")
+    _sub(ev, "room", _in(s.room.name, language, event) if s.room else "")
     _sub(ev, "slug", f"{s.event.slug}-{s.id}")
     _sub(ev, "url", session_url(s))
-    _sub(ev, "title", s.title)
+    _sub(ev, "title", _in(s.title, language, event))
     _sub(ev, "subtitle", "")
-    _sub(ev, "track", s.track.name if s.track else "")
+    _sub(ev, "track", _in(s.track.name, language, event) if s.track else "")
     _sub(ev, "type", s.session_type.value)
     _sub(ev, "language", s.language)
-    _sub(ev, "abstract", s.abstract)
+    _sub(ev, "abstract", _in(s.abstract, language, event))
     _sub(ev, "description", "")
     persons = _sub(ev, "persons")
     for sp in s.public_speakers:

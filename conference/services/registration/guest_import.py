@@ -32,6 +32,7 @@ from conference.models import (
 from conference.models.registrations import SEAT_HOLDING_STATES, new_ticket_code, new_token
 from conference.models.types import utcnow
 from conference.services import DomainError
+from conference.services.languages import person_languages
 from conference.services.messaging.outbox import enqueue_mail
 from conference.services.registration.attendee_input import (
     AttendeeDetails,
@@ -265,13 +266,16 @@ def _import_rows(event, rows, *, by_user, ignore_capacity, notify, now) -> Impor
                              rejected=sorted(rejected, key=lambda r: r.line))
 
     result = ImportResult()
+    # Guests never chose a language: they are written to in the event's (they can change
+    # it on their private page).
+    language = person_languages(event)[0]
     for row in accepted:
         d = row.details
         registration = Registration(
             event=event, ticket_type=row.ticket_type, state=RegistrationState.CONFIRMED,
             first_name=d.first_name, last_name=d.last_name, email=d.email,
             organization=d.organization, job_title=d.job_title, country=d.country,
-            locale=d.locale, token=new_token(), ticket_code=new_ticket_code(),
+            locale=language, token=new_token(), ticket_code=new_ticket_code(),
             created_at=now, state_changed_at=now,
             payment_status=status_for_price(row.ticket_type),
         )
