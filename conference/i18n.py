@@ -26,11 +26,14 @@ FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def select_locale() -> str:
-    """The language chosen in the header switch, else the browser's preference."""
+    """The language named in the URL (``?lang=pl``: shared links and hreflang alternates
+    name their language), else the one chosen in the header switch, else the browser's
+    preference. The URL's choice holds for that request only."""
     if not has_request_context():  # CLI and workers: emails force their own locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+    for chosen in (request.args.get("lang"), session.get("lang"),
+                   request.cookies.get(LANGUAGE_COOKIE)):
         if chosen in languages:
             return chosen
     return request.accept_languages.best_match(languages) or current_app.config[

@@ -12,10 +12,18 @@ from conference.models.agenda import (
     Track,
 )
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
-from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
+from conference.models.events import (
+    CheckinRule,
+    Event,
+    EventKind,
+    EventStatus,
+    SeatsDisplay,
+    WaitlistMode,
+)
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
+from conference.models.promotion import Partner, PartnerLevel
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -45,6 +53,10 @@ from conference.models.speakers import (
 )
 
 __all__ = [
+    "EventKind",
+    "SeatsDisplay",
+    "Partner",
+    "PartnerLevel",
     "LoginSession",
     "PasswordLink",
     "AgendaFeed",

@@ -70,7 +70,20 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(ticket_type=registration.ticket_type, question=question,
                  link_token=_invitation_link(make_user))
     world.update(job=_job_world(event))
+    world.update(partner=_partner_world(event))
     return world
+
+
+def _partner_world(event):
+    """A partner with a logo (the partner pages and the logo's public URL)."""
+    from conference.services.promotion.partners import PartnerFields, save_partner
+    from tests.fixtures.cfp import image_bytes
+
+    partner = save_partner(event, None, PartnerFields(name="Partner Region Alsace",
+                                                      url="https://example.org",
+                                                      logo=image_bytes()))
+    db.session.commit()
+    return partner
 
 
 def _invitation_link(make_user) -> str:
@@ -160,6 +173,7 @@ def url_values(world) -> dict[str, object]:
         "user_id": world["users"]["door"].id,
         "link_token": world["link_token"],
         "job_id": world["job"].id,
+        "partner_id": world["partner"].id,
     }
 
 
