@@ -1,3 +1,4 @@
+import enum
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
@@ -35,6 +36,11 @@ STATUS_LABELS = {
     EventStatus.CLOSED: _l("Closed (visible, registration closed)"),
     EventStatus.ARCHIVED: _l("Archived"),
 }
+
+def _choice_value(value):
+    """An enum member (from the edited event) or a posted string, as the choice's value."""
+    return value.value if isinstance(value, enum.Enum) else value
+
 
 KIND_LABELS = {
     EventKind.EDITION: _l("Conference edition"),
@@ -97,16 +103,16 @@ class EventForm(FlaskForm):
     kind = SelectField(
         _l("Kind of event"),
         choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
-        default=EventKind.EDITION.value,
+        default=EventKind.EDITION.value, coerce=_choice_value,
     )
     seats_display = SelectField(
         _l("Seats left on the public page"),
         choices=[SelectChoice(m.value, label) for m, label in SEATS_DISPLAY_LABELS.items()],
-        default=SeatsDisplay.FEW_LEFT.value,
+        default=SeatsDisplay.FEW_LEFT.value, coerce=_choice_value,
     )
     few_seats_threshold = IntegerField(
         _l("“Few seats left” from"), default=10,
-        validators=[InputRequired(), NumberRange(min=1, max=100000)],
+        validators=[Optional(), NumberRange(min=1, max=100000)],
     )
     status = SelectField(
         _l("Status"),

@@ -86,8 +86,6 @@ def event_edit(event: Event):
     if not form.is_submitted():
         form.status.data = event.status.value
         form.languages.data = event.content_languages
-        form.kind.data = event.kind.value
-        form.seats_display.data = event.seats_display.value
     if form.validate_on_submit():
         try:
             save_event(event, **_event_fields(form))

@@ -75,10 +75,16 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
 
 
 def _partner_world(event):
-    """A partner with a logo (the partner pages and the logo's public URL)."""
+    """A partner with a logo (the partner pages and the logo's public URL), and the event's
+    hero image and logo (their public URLs)."""
+    from conference.services.badges.core import save_badge_settings
+    from conference.services.promotion.images import replace_hero
     from conference.services.promotion.partners import PartnerFields, save_partner
     from tests.fixtures.cfp import image_bytes
 
+    replace_hero(event, image_bytes(size=(120, 63)))
+    save_badge_settings(event, layout=event.badge_layout, double_sided=False,
+                        logo=image_bytes())
     partner = save_partner(event, None, PartnerFields(name="Partner Region Alsace",
                                                       url="https://example.org",
                                                       logo=image_bytes()))
