@@ -50,6 +50,8 @@ bp = Blueprint("public", __name__)
 VERSIONED_IMAGE_MAX_AGE = 365 * 24 * 3600
 #: Sitemap, robots and the events calendar: shared caches may keep them this long.
 FEED_MAX_AGE = 3600
+#: The widget: shared caches may keep it this long (seconds).
+WIDGET_MAX_AGE = 300
 
 
 @bp.app_context_processor
@@ -197,6 +199,10 @@ def widget(slug: str):
         "public/widget.html", event=event, showcase=event_showcase(event)))
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
         "frame-ancestors 'none'", f"frame-ancestors {widget_frame_ancestors(event)}")
+    # Every page view of a partner's site loads it: shared caches may keep it a little
+    # (the seats it shows may be that much behind; registration itself is never cached).
+    response.cache_control.public = True
+    response.cache_control.max_age = WIDGET_MAX_AGE
     return response
 
 

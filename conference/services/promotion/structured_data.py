@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from markupsafe import Markup
 
@@ -31,8 +32,6 @@ def share_description(event: Event) -> str:
 
 def _plain(markdown_text: str) -> str:
     """Markdown as plain words (good enough for a one-line description)."""
-    import re
-
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown_text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"[#*_`>|~]", "", text)
