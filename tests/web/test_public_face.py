@@ -409,3 +409,21 @@ def test_the_ticket_type_form_saves_what_the_ticket_includes(organizer_client, s
         event_id=shared_event.id)).scalars().first()
     page = organizer_client.get(f"/manage/lsos-2026/ticket-types/{ticket_type.id}/edit")
     assert 'name="includes-en"' in page.get_data(as_text=True)
+
+
+def test_the_language_in_the_url_holds_for_that_request_only(client, shared_event):
+    client.get("/e/lsos-2026/?lang=en", headers={"Accept-Language": "pl"})
+    html = client.get("/e/lsos-2026/", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert "Trzy dni nauk" in html
+
+
+def test_an_unknown_language_in_the_url_is_ignored(client, shared_event):
+    response = client.get("/e/lsos-2026/?lang=xx", headers={"Accept-Language": "pl"})
+    assert "Trzy dni nauk" in response.get_data(as_text=True)
+
+
+def test_without_a_pitch_the_card_describes_the_event_with_its_first_words(client, make_event):
+    make_event(slug="plain", description="The **international** meeting of the [cluster]"
+                                         "(https://example.org) in Kraków.")
+    head = _head(client.get("/e/plain/?lang=en"))
+    assert head.meta["og:description"] == ["The international meeting of the cluster in Kraków."]
