@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.manage import bp as manage_bp
     from conference.payments import bp as payments_bp
     from conference.programme import bp as programme_bp
+    from conference.promotion_manage import bp as promotion_manage_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
     from conference.registration import bp as registration_bp
@@ -104,3 +105,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(invoices_bp)
+    app.register_blueprint(promotion_manage_bp)

@@ -26,14 +26,16 @@ FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def select_locale() -> str:
-    """The language chosen in this browser (the header switch, or a person's choice on their
-    private page), else the language of the person whose private page this is (opened from
-    an email on a new device, say), else the browser's preference."""
+    """The language named in the URL (``?lang=pl``: shared links and hreflang alternates
+    name their language; for that request only), else the one chosen in this browser (the
+    header switch, or a person's choice on their private page), else the language of the
+    person whose private page this is (opened from an email on a new device, say), else the
+    browser's preference."""
     if not has_request_context():  # CLI and workers: emails force their own locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    for chosen in (session.get("lang"), request.cookies.get(LANGUAGE_COOKIE),
-                   g.get("person_language")):
+    for chosen in (request.args.get("lang"), session.get("lang"),
+                   request.cookies.get(LANGUAGE_COOKIE), g.get("person_language")):
         if chosen in languages:
             return chosen
     return request.accept_languages.best_match(languages) or current_app.config[

@@ -116,7 +116,10 @@ def _security_headers(response):
         # Never kept by the browser's or any shared cache, whatever the view set.
         response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    # A view that opens frame-ancestors itself (the registration widget) gets no
+    # X-Frame-Options: DENY would override its allow-list in older browsers.
+    if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault(

@@ -20,6 +20,7 @@ from conference.demo.people import (
     ORGANIZATIONS,
 )
 from conference.demo.programme import _demo_programme
+from conference.demo.promotion import _demo_promotion
 from conference.demo.proposals import _demo_proposals
 from conference.demo.registrations import _demo_registrations
 from conference.extensions import db
@@ -37,6 +38,7 @@ DEMO_STEPS = [
     _demo_proposals,
     _demo_checkin,
     _demo_badges,
+    _demo_promotion,
 ]
 
 

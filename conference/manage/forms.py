@@ -1,11 +1,14 @@
+import enum
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -17,6 +20,7 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -24,13 +28,31 @@ from wtforms.validators import (
 
 from conference.content import CONTENT_LANGUAGES, DEFAULT_EVENT_LANGUAGES, language_name
 from conference.fields import DateField, MultiCheckboxField, TranslatedField
-from conference.models import EventStatus, Role
+from conference.models import EventKind, EventStatus, Role, SeatsDisplay
 
 STATUS_LABELS = {
     EventStatus.DRAFT: _l("Draft (only organizers see it)"),
     EventStatus.PUBLISHED: _l("Published"),
     EventStatus.CLOSED: _l("Closed (visible, registration closed)"),
     EventStatus.ARCHIVED: _l("Archived"),
+}
+
+def _choice_value(value):
+    """An enum member (from the edited event) or a posted string, as the choice's value."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+KIND_LABELS = {
+    EventKind.EDITION: _l("Conference edition"),
+    EventKind.WORKSHOP: _l("Workshop"),
+    EventKind.TRAINING: _l("Training"),
+    EventKind.STUDY_VISIT: _l("Study visit"),
+}
+
+SEATS_DISPLAY_LABELS = {
+    SeatsDisplay.EXACT: _l("Show the exact number of seats left"),
+    SeatsDisplay.FEW_LEFT: _l("Say “few seats left” near the end only"),
+    SeatsDisplay.HIDDEN: _l("Do not show seats left (only “sold out”)"),
 }
 
 ROLE_LABELS = {
@@ -66,6 +88,32 @@ class EventForm(FlaskForm):
     )
     contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(),
                                                                Length(max=254)])
+    pitch = TranslatedField(
+        _l("Short pitch"),
+        description=_l("One or two sentences under the name; also the text of the card "
+                       "shown when the page is shared."),
+        max_length=300, multiline=True,
+    )
+    hero_image = FileField(
+        _l("Hero image"),
+        description=_l("JPEG, PNG, WebP or GIF, up to 5 MB; wide (1200 × 630 or more) for "
+                       "sharing cards."),
+    )
+    remove_hero_image = BooleanField(_l("Remove the current hero image"))
+    kind = SelectField(
+        _l("Kind of event"),
+        choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
+        default=EventKind.EDITION.value, coerce=_choice_value,
+    )
+    seats_display = SelectField(
+        _l("Seats left on the public page"),
+        choices=[SelectChoice(m.value, label) for m, label in SEATS_DISPLAY_LABELS.items()],
+        default=SeatsDisplay.FEW_LEFT.value, coerce=_choice_value,
+    )
+    few_seats_threshold = IntegerField(
+        _l("“Few seats left” from"), default=10,
+        validators=[Optional(), NumberRange(min=1, max=100000)],
+    )
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],

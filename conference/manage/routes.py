@@ -17,10 +17,11 @@ from conference.manage.forms import (
     StaffInviteForm,
     UserForm,
 )
-from conference.models import Event, EventStatus, Role, User
+from conference.models import Event, EventKind, EventStatus, Role, SeatsDisplay, User
 from conference.security import event_access, login_required, role_required, superuser_required
 from conference.services.accounts import AccountError, create_account
 from conference.services.events import EventError, save_event
+from conference.services.promotion.images import InvalidImage, replace_hero
 from conference.services.sessions import end_all_sessions
 from conference.services.staff import (
     StaffError,
@@ -58,7 +59,10 @@ def event_new():
         event = Event()
         try:
             save_event(event, **_event_fields(form))
-        except EventError as error:
+            db.session.flush()
+            _save_hero(form, event)
+        except (EventError, InvalidImage) as error:
+            db.session.rollback()
             getattr(form, error.details.get("field", "slug")).errors.append(error.message)
         else:
             if not current_user.is_superuser:
@@ -85,7 +89,8 @@ def event_edit(event: Event):
     if form.validate_on_submit():
         try:
             save_event(event, **_event_fields(form))
-        except EventError as error:
+            _save_hero(form, event)
+        except (EventError, InvalidImage) as error:
             db.session.rollback()
             getattr(form, error.details.get("field", "slug")).errors.append(error.message)
         else:
@@ -192,6 +197,16 @@ def end_user_sessions(user_id: int):
     return redirect(url_for("manage.users"))
 
 
+def _save_hero(form: EventForm, event: Event) -> None:
+    upload = form.hero_image.data
+    try:
+        replace_hero(event, data=upload.read() if upload else None,
+                     remove=form.remove_hero_image.data)
+    except InvalidImage as error:
+        error.details["field"] = "hero_image"
+        raise
+
+
 def _event_fields(form: EventForm) -> dict:
     return {
         "name": form.name.data,
@@ -206,5 +221,9 @@ def _event_fields(form: EventForm) -> dict:
         "status": EventStatus(form.status.data),
         "language": form.language.data,
         "languages": form.languages.data,
+        "pitch": form.pitch.data or "",
+        "kind": EventKind(form.kind.data),
+        "seats_display": SeatsDisplay(form.seats_display.data),
+        "few_seats_threshold": form.few_seats_threshold.data,
     }
 

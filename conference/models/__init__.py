@@ -13,7 +13,14 @@ from conference.models.agenda import (
 )
 from conference.models.certificates import Certificate, CertificateSettings, ReleaseRule
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
-from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
+from conference.models.events import (
+    CheckinRule,
+    Event,
+    EventKind,
+    EventStatus,
+    SeatsDisplay,
+    WaitlistMode,
+)
 from conference.models.feedback import Feedback, FeedbackOpening, FeedbackSettings
 from conference.models.invoices import (
     VAT_RATES,
@@ -26,6 +33,7 @@ from conference.models.invoices import (
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
+from conference.models.promotion import Partner, PartnerLevel
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -55,6 +63,10 @@ from conference.models.speakers import (
 )
 
 __all__ = [
+    "EventKind",
+    "SeatsDisplay",
+    "Partner",
+    "PartnerLevel",
     "LoginSession",
     "BillingDetails",
     "Invoice",

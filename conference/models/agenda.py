@@ -88,6 +88,8 @@ class Session(db.Model):
     #: Workshops: bookable seats; None means no booking needed.
     seat_capacity: Mapped[int | None]
     is_public: Mapped[bool] = mapped_column(default=True)
+    #: A highlight of the programme on the public event page.
+    is_highlight: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     status: Mapped[SessionStatus] = mapped_column(
         enum_column(SessionStatus), default=SessionStatus.SCHEDULED
     )

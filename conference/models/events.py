@@ -32,6 +32,26 @@ class WaitlistMode(enum.Enum):
     OFFER = "offer"
 
 
+class EventKind(enum.Enum):
+    """What the organisation's events index groups and filters by."""
+
+    EDITION = "edition"
+    WORKSHOP = "workshop"
+    TRAINING = "training"
+    STUDY_VISIT = "study_visit"
+
+
+class SeatsDisplay(enum.Enum):
+    """How the public pages show the seats left of a ticket type."""
+
+    #: "12 seats left".
+    EXACT = "exact"
+    #: "Few seats left" once at most ``Event.few_seats_threshold`` remain; nothing before.
+    FEW_LEFT = "few_left"
+    #: Never shown (sold out is still shown).
+    HIDDEN = "hidden"
+
+
 class CheckinRule(enum.Enum):
     ONCE = "once"
     DAILY = "daily"
@@ -99,6 +119,23 @@ class Event(db.Model):
     checkin_rule: Mapped[CheckinRule] = mapped_column(
         enum_column(CheckinRule), default=CheckinRule.ONCE
     )
+
+    # The public face: event page, sharing cards, the events index and the widget.
+    #: One or two sentences under the name; the description of sharing cards.
+    pitch: Mapped[LocalizedText] = mapped_column(TranslatedText, default="", server_default="")
+    #: File name of the hero image under the upload folder (``promotion.images``), if any.
+    hero_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    kind: Mapped[EventKind] = mapped_column(
+        enum_column(EventKind), default=EventKind.EDITION, server_default="edition"
+    )
+    seats_display: Mapped[SeatsDisplay] = mapped_column(
+        enum_column(SeatsDisplay), default=SeatsDisplay.FEW_LEFT, server_default="few_left"
+    )
+    #: With ``SeatsDisplay.FEW_LEFT``: "few seats left" from this many down.
+    few_seats_threshold: Mapped[int] = mapped_column(default=10, server_default="10")
+    #: Origins allowed to frame the registration widget, space-separated
+    #: (``https://partner.example``); empty means any site may embed it.
+    widget_origins: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     staff: Mapped[list[User]] = relationship(
         secondary=event_staff, back_populates="events", order_by="User.email"

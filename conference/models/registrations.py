@@ -70,6 +70,9 @@ class TicketType(db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     name: Mapped[LocalizedText] = mapped_column(TranslatedText)
     description: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
+    #: What the ticket includes (meals, workshops, materials), shown on the event page.
+    includes: Mapped[LocalizedText] = mapped_column(TranslatedText, default="",
+                                                    server_default="")
     price: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
     currency: Mapped[str] = mapped_column(sa.String(3), default="PLN")
     #: VAT on the (gross) price: "23", "8", "5", "0", "zw" (exempt) or "np" (not taxed in

@@ -41,6 +41,9 @@ class Speaker(db.Model):
     is_public: Mapped[bool] = mapped_column(default=True)
     #: Invited by the organizers (shown on the speakers page without a proposal).
     is_invited: Mapped[bool] = mapped_column(default=False)
+    #: Shown with the photo on the public event page and named as a performer in its
+    #: schema.org data.
+    is_featured: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Language of the speaker's emails.
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
 

@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from conference.fields import DateTimeLocalField
+from conference.fields import DateTimeLocalField, TranslatedField
 from conference.models import (
     VAT_RATES,
     BadgeRole,
@@ -96,6 +96,12 @@ class TicketTypeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), _TEXT])
     description = TextAreaField(_l("Description"),
                                 validators=[Optional(), Length(max=5000), _TEXT])
+    includes = TranslatedField(
+        _l("What the ticket includes"),
+        description=_l("Shown on the public event page, e.g. “Lunch on both days, "
+                       "workshop materials”."),
+        max_length=1000, multiline=True,
+    )
     price = DecimalField(_l("Price"), places=2, default=0,
                          validators=[InputRequired(), NumberRange(min=0, max=99999999)])
     currency = SelectField(_l("Currency"), choices=[SelectChoice(c, c) for c in CURRENCIES])

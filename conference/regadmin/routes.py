@@ -70,6 +70,7 @@ def _ticket_type_form(event: Event, ticket_type):
     if form.validate_on_submit():
         fields = TicketTypeFields(
             name=form.name.data, description=form.description.data or "",
+            includes=form.includes.data or "",
             price=form.price.data or Decimal("0"), currency=form.currency.data,
             vat_rate=form.vat_rate.data, capacity=form.capacity.data,
             sales_open_at=to_utc(form.sales_open_at.data, event),

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from conference.content import clean_text, configured_content_languages
 from conference.extensions import db
-from conference.models import Event, EventStatus
+from conference.models import Event, EventKind, EventStatus, SeatsDisplay
 from conference.services import DomainError
 
 
@@ -32,6 +32,10 @@ def save_event(
     status: EventStatus = EventStatus.DRAFT,
     language: str | None = None,
     languages: list[str] | None = None,
+    pitch: str | None = None,
+    kind: EventKind | None = None,
+    seats_display: SeatsDisplay | None = None,
+    few_seats_threshold: int | None = None,
 ) -> Event:
     """Validate and apply an event's details; adds a new event to the session. Caller commits."""
     slug = slug.strip().lower()
@@ -69,6 +73,24 @@ def save_event(
         event.languages = ",".join([event.language] + [
             code for code in configured_content_languages()
             if code in languages and code != event.language])
+    _apply_public_face(event, pitch=pitch, kind=kind, seats_display=seats_display,
+                       few_seats_threshold=few_seats_threshold)
     if event.id is None:
         db.session.add(event)
     return event
+
+
+def _apply_public_face(event: Event, *, pitch, kind, seats_display,
+                       few_seats_threshold) -> None:
+    """The public page's settings; each left as it is when not given."""
+    if pitch is not None:
+        event.pitch = clean_text(pitch)
+    if kind is not None:
+        event.kind = kind
+    if seats_display is not None:
+        event.seats_display = seats_display
+    if few_seats_threshold is not None:
+        if few_seats_threshold < 1:
+            raise EventError(str(_l("Enter a number of seats of at least 1.")),
+                             field="few_seats_threshold")
+        event.few_seats_threshold = few_seats_threshold

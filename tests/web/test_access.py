@@ -80,6 +80,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(job=_job_world(event))
     _feedback_world(event, registration, world["session_id"])
     world.update(_invoice_world(event))
+    world.update(partner=_partner_world(event))
     return world
 
 
@@ -121,6 +122,24 @@ def _invoice_world(event) -> dict:
     invoice = issue_vat_invoice(registration.order)
     db.session.commit()
     return {"invoice": invoice, "order": registration.order}
+
+
+def _partner_world(event):
+    """A partner with a logo (the partner pages and the logo's public URL), and the event's
+    hero image and logo (their public URLs)."""
+    from conference.services.badges.core import save_badge_settings
+    from conference.services.promotion.images import replace_hero
+    from conference.services.promotion.partners import PartnerFields, save_partner
+    from tests.fixtures.cfp import image_bytes
+
+    replace_hero(event, image_bytes(size=(120, 63)))
+    save_badge_settings(event, layout=event.badge_layout, double_sided=False,
+                        logo=image_bytes())
+    partner = save_partner(event, None, PartnerFields(name="Partner Region Alsace",
+                                                      url="https://example.org",
+                                                      logo=image_bytes()))
+    db.session.commit()
+    return partner
 
 
 def _invitation_link(make_user) -> str:
@@ -223,6 +242,7 @@ def url_values(world) -> dict[str, object]:
         "public_id": world["certificate"].public_id,
         "invoice_id": world["invoice"].id,
         "order_id": world["order"].id,
+        "partner_id": world["partner"].id,
     }
 
 

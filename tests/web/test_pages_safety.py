@@ -58,8 +58,14 @@ def test_every_post_form_carries_a_csrf_token(app, world):
 def test_no_page_has_inline_script_or_style(app, world):
     offenders = []
     for url, html in _pages(app, world):
-        if re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html, re.I):
+        # Data blocks (schema.org JSON-LD) are never executed; anything else inline is.
+        if re.search(r"<script(?![^>]*\ssrc=)(?![^>]*\stype=\"application/ld\+json\")[^>]*>",
+                     html, re.I):
             offenders.append(f"{url}: inline <script>")
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html,
+                                re.S):
+            if "<" in block:
+                offenders.append(f"{url}: markup inside a JSON-LD block")
         if INLINE_HANDLER.search(html):
             offenders.append(f"{url}: inline event handler")
         if re.search(r"<[^>]+\sstyle\s*=", html, re.I) or "<style" in html.lower():

@@ -53,6 +53,17 @@ def seats_held(*where) -> int:
     )
 
 
+def seats_held_by_ticket_type(event: Event) -> dict[int, int]:
+    """Seats held per ticket type id of ``event``, in one query (lists of ticket types
+    use it instead of ``remaining_seats`` per type; types holding none are absent)."""
+    rows = db.session.execute(
+        sa.select(Registration.ticket_type_id, sa.func.count(Registration.id))
+        .where(Registration.event_id == event.id, _holds_seat_clause())
+        .group_by(Registration.ticket_type_id)
+    ).all()
+    return {ticket_type_id: count for ticket_type_id, count in rows}
+
+
 def counts_for_event(ticket_type: TicketType) -> bool:
     """Whether the ticket type's seats also count against the event-wide capacity."""
     return ticket_type.event.capacity is not None and ticket_type.counts_toward_event_capacity

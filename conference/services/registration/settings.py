@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from conference.content import clean_text
 from conference.extensions import db
 from conference.models import (
     VAT_RATES,
@@ -79,6 +80,8 @@ class TicketTypeFields:
 
     name: str
     description: str = ""
+    #: What the ticket includes, shown on the public event page (translated).
+    includes: str = ""
     price: Decimal = Decimal("0")
     currency: str = "PLN"
     #: One of ``conference.models.VAT_RATES``.
@@ -148,6 +151,7 @@ def save_ticket_type(event: Event, ticket_type: TicketType | None,
         old_capacity = ticket_type.capacity
     ticket_type.name = fields.name.strip()
     ticket_type.description = fields.description.strip()
+    ticket_type.includes = clean_text(fields.includes)
     ticket_type.price = fields.price
     ticket_type.currency = fields.currency
     ticket_type.vat_rate = fields.vat_rate

@@ -1,0 +1,3 @@
+from conference.promotion_manage.routes import bp
+
+__all__ = ["bp"]
