@@ -14,6 +14,13 @@ from conference.models.agenda import (
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.jobs import Job, JobState
+from conference.models.messaging import (
+    BulkMessage,
+    ScheduleAnchor,
+    ScheduleMark,
+    ScheduleRule,
+    Unsubscribe,
+)
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
 from conference.models.registrations import (
@@ -75,6 +82,11 @@ __all__ = [
     "Job",
     "JobState",
     "OutboxMessage",
+    "BulkMessage",
+    "ScheduleAnchor",
+    "ScheduleMark",
+    "ScheduleRule",
+    "Unsubscribe",
     "OutboxStatus",
     "PaymentStatus",
     "Question",

@@ -28,6 +28,7 @@ from conference.extensions import db
 from conference.models import Event, OutboxMessage, OutboxStatus
 from conference.models.types import utcnow
 from conference.services import DomainError
+from conference.services.messaging.unsubscribe import is_unsubscribed
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ CLAIM_LEASE = dt.timedelta(minutes=5)
 #: Default retry delays (``MAIL_RETRY_FIRST_SECONDS``, ``MAIL_RETRY_MAX_SECONDS``): from
 #: 30 s, doubling, up to one hour.
 FIRST_RETRY = dt.timedelta(seconds=30)
+#: ``last_error`` prefix of an announcement skipped because its address unsubscribed.
+UNSUBSCRIBED = "unsubscribed"
 MAX_RETRY = dt.timedelta(hours=1)
 
 
@@ -191,6 +194,8 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     deferred: int = 0
+    #: Announcements not sent because the address unsubscribed meanwhile.
+    skipped: int = 0
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:
@@ -255,6 +260,12 @@ def _build(message: OutboxMessage, sender: str, recipient: str,
     msg["Message-ID"] = make_msgid(domain=_ascii_domain(
         parseaddr(sender)[1].rpartition("@")[2] or "localhost"))
     msg["X-Outbox-Id"] = str(message.id)
+    if message.list_unsubscribe:
+        # RFC 8058 one-click unsubscribe (RFC 2369 header): mail clients show a button that
+        # POSTs "List-Unsubscribe=One-Click" to the URL.
+        msg["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        msg["Precedence"] = "bulk"
     msg.set_content(message.body_text, subtype="plain", cte="quoted-printable")
     if message.body_html:
         msg.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
@@ -296,7 +307,7 @@ def _is_permanent(error: Exception) -> bool:
 def failure_code(message: OutboxMessage) -> str:
     """The stable code of a known failure reason (e.g. ``smtputf8_unsupported``), or ""."""
     prefix = message.last_error.partition(":")[0]
-    known = {SmtpUtf8Unsupported.code, InvalidDomain.code}
+    known = {SmtpUtf8Unsupported.code, InvalidDomain.code, UNSUBSCRIBED}
     return prefix if prefix in known else ""
 
 
@@ -348,6 +359,14 @@ def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> Deliver
             if not _claim(message_id, now):
                 continue  # another worker has it
             message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            if message.list_unsubscribe and is_unsubscribed(message.event_id,
+                                                            message.recipient):
+                # An announcement to an address that unsubscribed after it was queued.
+                message.status = OutboxStatus.SKIPPED
+                message.last_error = f"{UNSUBSCRIBED}: the address unsubscribed"
+                db.session.commit()
+                report.skipped += 1
+                continue
             stage = "connect"
             try:
                 if connection is None:
