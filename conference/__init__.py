@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.regadmin import bp as regadmin_bp
     from conference.registration import bp as registration_bp
     from conference.review import bp as review_bp
+    from conference.unsubscribe import bp as unsubscribe_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -98,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_manage_bp)
     app.register_blueprint(jobs_manage_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(unsubscribe_bp)

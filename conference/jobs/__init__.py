@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 #: The task that runs each job kind (``Job.kind`` -> Celery task name).
 TASK_FOR_KIND = {
     "badges.print_run": "jobs.badges.print_run",
+    "mail.bulk": "jobs.mail.bulk",
 }
 
 
@@ -75,6 +76,8 @@ def beat_schedule(app: Flask) -> dict:
         "deliver-outbox": {"task": "jobs.mail.deliver_pending",
                            "schedule": timedelta(seconds=mail_every),
                            "options": {"expires": mail_every}},
+        "scheduled-emails": {"task": "jobs.mail.run_schedules",
+                             "schedule": timedelta(minutes=1), "options": {"expires": 60}},
         "expire-waitlist-offers": {"task": "jobs.registration.expire_offers",
                                    "schedule": timedelta(minutes=1),
                                    "options": {"expires": 60}},

@@ -221,3 +221,10 @@ def bulk_messages_of(event: Event, limit: int = 200) -> list[BulkMessage]:
     return list(db.session.execute(
         sa.select(BulkMessage).where(BulkMessage.event_id == event.id)
         .order_by(BulkMessage.id.desc()).limit(limit)).scalars())
+
+
+def bulk_outbox(message: BulkMessage, limit: int = 500) -> list[OutboxMessage]:
+    """The message's outbox rows (to whom, and how each went), in queue order."""
+    return list(db.session.execute(
+        sa.select(OutboxMessage).where(OutboxMessage.bulk_message_id == message.id)
+        .order_by(OutboxMessage.id).limit(limit)).scalars())

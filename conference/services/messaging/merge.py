@@ -152,6 +152,12 @@ def prepare(event: Event, subject: LocalizedText, body: LocalizedText,
     return PreparedMessage(language, subject_text, text, html)
 
 
+def body_part(html: str) -> str:
+    """The inside of an email's ``<body>`` (to show a preview within a page)."""
+    start, end = html.find("<body>"), html.rfind("</body>")
+    return html[start + len("<body>"):end] if start >= 0 and end > start else html
+
+
 def render_for(event: Event, subject: LocalizedText, body: LocalizedText,
                recipient: Recipient, unsubscribe_link: str) -> tuple[str, str, str]:
     """(subject, text, HTML) of the message as ``recipient`` reads it (a preview)."""

@@ -27,13 +27,13 @@ from conference.models import (
 from conference.models.agenda import session_speakers
 from conference.models.events import event_staff
 from conference.models.registrations import Registration
+from conference.services.messaging.unsubscribe import unsubscribed_addresses
 from conference.services.registration.admin import (
     CHECKED_IN_ANY_DAY,
     CHECKED_IN_NOT_YET,
     RegistrationFilter,
 )
 from conference.services.registration.payment import PAYMENT_STATES
-from conference.services.messaging.unsubscribe import unsubscribed_addresses
 
 ATTENDEES = "attendees"
 SPEAKERS = "speakers"
@@ -191,3 +191,11 @@ def select_recipients(event: Event, audience: Audience) -> Selection:
             continue
         recipients.append(recipient)
     return Selection(recipients, unsubscribed)
+
+
+def sessions_to_choose(event: Event) -> list[Session]:
+    """The event's sessions a group may be chosen by (those in the programme), by time."""
+    return list(db.session.execute(
+        sa.select(Session).where(Session.event_id == event.id,
+                                 Session.status == SessionStatus.SCHEDULED)
+        .order_by(Session.starts_at.is_(None), Session.starts_at, Session.id)).scalars())
