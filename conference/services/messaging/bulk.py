@@ -85,7 +85,7 @@ def queue_bulk_message(event: Event, *, subject: LocalizedText, body: LocalizedT
     return message, job
 
 
-def _first_slot(event: Event, now: dt.datetime) -> dt.datetime:
+def _first_slot(event: Event, now: dt.datetime, interval: dt.timedelta) -> dt.datetime:
     """When the next announcement of the event may go: after those already waiting, so two
     bulk messages at once share the rate instead of doubling it."""
     last = db.session.execute(
@@ -93,7 +93,7 @@ def _first_slot(event: Event, now: dt.datetime) -> dt.datetime:
             OutboxMessage.event_id == event.id, OutboxMessage.bulk_message_id.is_not(None),
             OutboxMessage.status == OutboxStatus.PENDING)
     ).scalar()
-    return max(now, last) if last is not None else now
+    return max(now, last + interval) if last is not None else now
 
 
 def write_bulk_outbox(message: BulkMessage, progress: Callable[[int, int | None], None],
@@ -109,7 +109,7 @@ def write_bulk_outbox(message: BulkMessage, progress: Callable[[int, int | None]
     todo = [r for r in recipients if r.key not in done]
     progress(len(recipients) - len(todo), len(recipients))
     interval = dt.timedelta(seconds=60 / message.per_minute)
-    slot = _first_slot(event, now)
+    slot = _first_slot(event, now, interval)
     prepared = {}
     rows: list[dict] = []
     written = 0

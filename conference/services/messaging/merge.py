@@ -75,7 +75,7 @@ def check_texts(event: Event, subject: LocalizedText, body: LocalizedText) -> No
     event's default language)."""
     known = ", ".join(f"{{{name}}}" for name in MERGE_FIELDS)
     for name, text in (("subject", subject), ("body", body)):
-        if not LocalizedText(text).in_language(event.language).strip():
+        if not LocalizedText(text).exact(event.language).strip():
             raise TextMissing(str(_l("Write a subject and a text in the event's default "
                                      "language.")), field=name)
         for value in LocalizedText(text).translations().values():
