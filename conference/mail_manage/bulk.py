@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms import SelectChoice
 
 from conference.extensions import db
 from conference.jobs import dispatch
@@ -57,9 +58,10 @@ def compose(event: Event):
     audience = form.audience() if form.is_submitted() else Audience()
     selection = select_recipients(event, audience)
     recipients = selection.recipients
-    form.preview_for.choices = [("", "–")] + [(r.key, r.email)
-                                              for r in recipients[:PREVIEW_CHOICES]]
-    if form.preview_for.data and form.preview_for.data not in dict(form.preview_for.choices):
+    offered = recipients[:PREVIEW_CHOICES]
+    form.preview_for.choices = [SelectChoice("", "–")] + [SelectChoice(r.key, r.email)
+                                                         for r in offered]
+    if form.preview_for.data and form.preview_for.data not in {r.key for r in offered}:
         form.preview_for.data = ""
     preview = None
     if form.validate_on_submit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, SubmitField
+from wtforms import HiddenField, IntegerField, SelectChoice, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from conference.content import language_name
@@ -32,7 +32,8 @@ MERGE_HELP = _l("Markdown: **bold**, *italic*, [link text](https://...), - lists
 class AudienceForm(FlaskForm):
     """The group: the registrations list's filters, plus session, language and audience."""
 
-    kind = SelectField(_l("Send to"), choices=list(AUDIENCE_LABELS.items()), default=ATTENDEES)
+    kind = SelectField(_l("Send to"), default=ATTENDEES,
+                       choices=[SelectChoice(k, v) for k, v in AUDIENCE_LABELS.items()])
     q = StringField(_l("Name, organisation or email contains"),
                     validators=[Optional(), Length(max=200)])
     ticket_type = SelectField(_l("Ticket type"), validators=[Optional()], default="")
@@ -43,18 +44,21 @@ class AudienceForm(FlaskForm):
     language = SelectField(_l("Language"), default="")
 
     def fill_choices(self, event: Event, ticket_types, sessions) -> None:
-        everyone = ("", _l("Any"))
-        self.ticket_type.choices = [everyone] + [(str(t.id), t.name) for t in ticket_types]
-        self.state.choices = [everyone, (ACTIVE_STATES, _l("Active (confirmed, pending, "
-                                                          "waiting)"))] + [
-            (s.value, STATE_LABELS[s]) for s in RegistrationState]
-        self.paid.choices = [everyone] + [(p, PAYMENT_STATE_LABELS[p]) for p in PAYMENT_STATES]
-        self.checked_in.choices = [everyone, ("any", _l("Checked in (any day)")),
-                                   ("none", _l("Not checked in"))] + [
-            (day.isoformat(), _l("Checked in on %(day)s", day=day.isoformat()))
+        everyone = SelectChoice("", _l("Any"))
+        self.ticket_type.choices = [everyone] + [SelectChoice(str(t.id), t.name)
+                                                 for t in ticket_types]
+        self.state.choices = [everyone, SelectChoice(
+            ACTIVE_STATES, _l("Active (confirmed, pending, waiting)"))] + [
+            SelectChoice(s.value, STATE_LABELS[s]) for s in RegistrationState]
+        self.paid.choices = [everyone] + [SelectChoice(p, PAYMENT_STATE_LABELS[p])
+                                          for p in PAYMENT_STATES]
+        self.checked_in.choices = [everyone, SelectChoice("any", _l("Checked in (any day)")),
+                                   SelectChoice("none", _l("Not checked in"))] + [
+            SelectChoice(day.isoformat(), _l("Checked in on %(day)s", day=day.isoformat()))
             for day in event.days]
-        self.session.choices = [everyone] + [(str(s.id), s.title) for s in sessions]
-        self.language.choices = [everyone] + [(code, language_name(code))
+        self.session.choices = [everyone] + [SelectChoice(str(s.id), s.title)
+                                             for s in sessions]
+        self.language.choices = [everyone] + [SelectChoice(code, language_name(code))
                                               for code in event.content_languages]
 
     def audience(self) -> Audience:
@@ -105,11 +109,14 @@ ANCHOR_LABELS = {
 class ScheduleForm(AudienceForm):
     amount = IntegerField(_l("How long"), default=1,
                           validators=[InputRequired(), NumberRange(0, MAX_OFFSET_MINUTES)])
-    unit = SelectField(_l("Unit"), choices=list(UNIT_LABELS.items()), default="days")
+    unit = SelectField(_l("Unit"), default="days",
+                       choices=[SelectChoice(k, v) for k, v in UNIT_LABELS.items()])
     direction = SelectField(_l("Before or after"), default="before",
-                            choices=[("before", _l("before")), ("after", _l("after"))])
+                            choices=[SelectChoice("before", _l("before")),
+                                     SelectChoice("after", _l("after"))])
     anchor = SelectField(_l("Moment"), default=ScheduleAnchor.EVENT_START.value,
-                         choices=[(a.value, label) for a, label in ANCHOR_LABELS.items()])
+                         choices=[SelectChoice(a.value, label)
+                                  for a, label in ANCHOR_LABELS.items()])
     subject = TranslatedField(_l("Subject"), required=True, max_length=200)
     body = TranslatedField(_l("Text"), required=True, multiline=True, max_length=20000,
                            description=MERGE_HELP)

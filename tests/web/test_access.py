@@ -70,7 +70,29 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(ticket_type=registration.ticket_type, question=question,
                  link_token=_invitation_link(make_user))
     world.update(job=_job_world(event))
+    world.update(_mail_world(event, users["organizer"], registration))
     return world
+
+
+def _mail_world(event, organizer, registration) -> dict:
+    """A bulk message (sent), a schedule rule and an unsubscribe link."""
+    from conference.services.jobs.core import run_job
+    from conference.services.messaging.bulk import queue_bulk_message, run_bulk_job
+    from conference.services.messaging.recipients import Audience
+    from conference.services.messaging.unsubscribe import unsubscribe_token
+    from conference.models import ScheduleAnchor, ScheduleRule
+
+    message, job = queue_bulk_message(event, subject="Room change", body="Room 2, {first_name}",
+                                      audience=Audience(), user=organizer)
+    db.session.commit()
+    run_job(job.id, run_bulk_job)
+    rule = ScheduleRule(event_id=event.id, anchor=ScheduleAnchor.EVENT_START,
+                        offset_minutes=-1440, audience={}, subject="Tomorrow",
+                        body="See you, {first_name}")
+    db.session.add(rule)
+    db.session.commit()
+    return {"bulk_message": message, "rule": rule,
+            "unsubscribe_token": unsubscribe_token(event, registration.email)}
 
 
 def _invitation_link(make_user) -> str:
@@ -160,6 +182,9 @@ def url_values(world) -> dict[str, object]:
         "user_id": world["users"]["door"].id,
         "link_token": world["link_token"],
         "job_id": world["job"].id,
+        "bulk_id": world["bulk_message"].id,
+        "rule_id": world["rule"].id,
+        "unsubscribe_token": world["unsubscribe_token"],
     }
 
 
