@@ -1,9 +1,9 @@
 """Outbox email: queue in the caller's transaction, deliver from a worker with retries.
 
 ``enqueue_mail`` only adds a row to the session; the caller's commit makes the change and
-its email durable together. ``deliver_pending`` claims each message with a conditional
+its email durable together. ``deliver_pending`` claims messages in chunks with a conditional
 UPDATE (a lease on ``next_attempt_at``), so several workers never send one message twice
-and a crashed worker's message is retried after the lease.
+and a crashed worker's messages are retried after the lease.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from conference.extensions import db
-from conference.models import Event, OutboxMessage, OutboxStatus
+from conference.models import Event, OutboxMessage, OutboxStatus, Unsubscribe
 from conference.models.types import utcnow
 from conference.services import DomainError
-from conference.services.messaging.unsubscribe import is_unsubscribed
 
 log = logging.getLogger(__name__)
 
 #: How long a worker owns a claimed message before another may retry it.
 CLAIM_LEASE = dt.timedelta(minutes=5)
+#: Messages a worker claims at once (one UPDATE and one commit for the chunk).
+CLAIM_CHUNK = 25
 #: Default retry delays (``MAIL_RETRY_FIRST_SECONDS``, ``MAIL_RETRY_MAX_SECONDS``): from
 #: 30 s, doubling, up to one hour.
 FIRST_RETRY = dt.timedelta(seconds=30)
@@ -198,13 +199,27 @@ class DeliveryReport:
     skipped: int = 0
 
 
-def _claim(message_id: int, now: dt.datetime) -> bool:
-    """Take the message for this worker if it is still due; True when we got it."""
+def _claim_chunk(now: dt.datetime, size: int) -> list[int]:
+    """Take up to ``size`` due messages for this worker (one UPDATE, one commit); returns
+    the ids we got, in order.
+
+    On PostgreSQL the due rows are chosen with ``FOR UPDATE SKIP LOCKED``, so parallel
+    workers take different chunks instead of queueing on the same rows; on every database
+    the UPDATE's conditions (still pending, still due) keep a row from being claimed twice.
+    """
     table = OutboxMessage.__table__
-    result = db.session.execute(
+    due = db.session.execute(
+        db.select(table.c.id)
+        .where(table.c.status == OutboxStatus.PENDING.value, table.c.next_attempt_at <= now)
+        .order_by(table.c.id).limit(size).with_for_update(skip_locked=True)
+    ).scalars().all()
+    if not due:
+        db.session.commit()
+        return []
+    claimed = db.session.execute(
         table.update()
         .where(
-            table.c.id == message_id,
+            table.c.id.in_(due),
             table.c.status == OutboxStatus.PENDING.value,
             table.c.next_attempt_at <= now,
         )
@@ -212,9 +227,35 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
         # failure writes it again.
         .values(next_attempt_at=now + CLAIM_LEASE, attempts=table.c.attempts + 1,
                 last_error="")
-    )
+        .returning(table.c.id)
+    ).scalars().all()
     db.session.commit()
-    return result.rowcount == 1
+    return sorted(claimed)
+
+
+def _release(message_ids: list[int], now: dt.datetime) -> None:
+    """Give claimed but untried messages back, due and with their attempt uncounted."""
+    if not message_ids:
+        return
+    table = OutboxMessage.__table__
+    db.session.execute(
+        table.update().where(table.c.id.in_(message_ids))
+        .values(next_attempt_at=now, attempts=table.c.attempts - 1))
+    db.session.commit()
+
+
+def _unsubscribed_in(messages: list[OutboxMessage]) -> set[tuple[int, str]]:
+    """(event id, address) of the announcements among ``messages`` whose address has
+    unsubscribed from their event: one query per chunk."""
+    announcements = [m for m in messages if m.list_unsubscribe and m.event_id is not None]
+    if not announcements:
+        return set()
+    rows = db.session.execute(
+        db.select(Unsubscribe.event_id, Unsubscribe.email).where(
+            Unsubscribe.event_id.in_({m.event_id for m in announcements}),
+            Unsubscribe.email.in_({m.recipient.strip().lower() for m in announcements}))
+    ).all()
+    return {(event_id, email) for event_id, email in rows}
 
 
 def _ascii_domain(domain: str) -> str:
@@ -330,76 +371,87 @@ def _connect() -> smtplib.SMTP:
 
 
 def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> DeliveryReport:
-    """Send due messages once; failures are rescheduled with back-off, then marked failed.
+    """Send up to ``limit`` due messages once; failures are rescheduled with back-off, then
+    marked failed. Announcements to an address that unsubscribed meanwhile are skipped.
 
-    When the SMTP server cannot be reached, the batch stops after the first message (the
-    others stay due, untouched) instead of waiting for a timeout per message.
+    Messages are claimed in chunks (one commit per chunk) and each is recorded as sent
+    right after the server accepted it (one commit per message). When the SMTP server
+    cannot be reached, the round stops after the first message: the rest of the chunk is
+    given back untouched instead of waiting for a timeout per message.
     """
     now = now or utcnow()
     report = DeliveryReport()
-    due_ids = (
-        db.session.execute(
-            db.select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
-    if not due_ids:
-        return report
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     connection = None
+    taken = 0
     try:
-        for message_id in due_ids:
-            if not _claim(message_id, now):
-                continue  # another worker has it
-            message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-            if message.list_unsubscribe and is_unsubscribed(message.event_id,
-                                                            message.recipient):
-                # An announcement to an address that unsubscribed after it was queued.
-                message.status = OutboxStatus.SKIPPED
-                message.last_error = f"{UNSUBSCRIBED}: the address unsubscribed"
-                db.session.commit()
-                report.skipped += 1
-                continue
-            stage = "connect"
-            try:
-                if connection is None:
-                    connection = _connect()
-                stage = "send"
-                _send(connection, message)
-            except Exception as error:  # any failure is recorded and retried
-                if not isinstance(error, UndeliverableAddress):  # nothing was sent
-                    connection = _close(connection)
-                if isinstance(error, UndeliverableAddress):
-                    message.last_error = error.message[:2000]
-                else:
-                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                permanent = stage == "send" and _is_permanent(error)
-                if message.attempts >= max_attempts or permanent:
-                    message.status = OutboxStatus.FAILED
-                    report.failed += 1
-                else:
-                    message.next_attempt_at = now + configured_retry_delay(message.attempts)
-                    report.deferred += 1
-                db.session.commit()
-                log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)
-                if stage == "connect":
-                    break
-                continue
-            message.status = OutboxStatus.SENT
-            message.sent_at = utcnow()
-            message.last_error = ""
-            db.session.commit()
-            report.sent += 1
+        while taken < limit:
+            chunk = _claim_chunk(now, min(CLAIM_CHUNK, limit - taken))
+            if not chunk:
+                break
+            taken += len(chunk)
+            messages = db.session.execute(
+                db.select(OutboxMessage).where(OutboxMessage.id.in_(chunk))
+                .order_by(OutboxMessage.id).execution_options(populate_existing=True)
+            ).scalars().all()
+            # Detached, so that each message's commit does not expire (and reload) the
+            # rest of the chunk; outcomes are written by id (``_save``).
+            for message in messages:
+                db.session.expunge(message)
+            unsubscribed = _unsubscribed_in(messages)
+            for position, message in enumerate(messages):
+                if message.list_unsubscribe and \
+                        (message.event_id, message.recipient.strip().lower()) in unsubscribed:
+                    # An announcement to an address that unsubscribed after it was queued.
+                    _save(message, status=OutboxStatus.SKIPPED,
+                          last_error=f"{UNSUBSCRIBED}: the address unsubscribed")
+                    report.skipped += 1
+                    continue
+                stage = "connect"
+                try:
+                    if connection is None:
+                        connection = _connect()
+                    stage = "send"
+                    _send(connection, message)
+                except Exception as error:  # any failure is recorded and retried
+                    if not isinstance(error, UndeliverableAddress):  # nothing was sent
+                        connection = _close(connection)
+                    _record_failure(message, error, stage, max_attempts, now, report)
+                    if stage == "connect":
+                        _release([m.id for m in messages[position + 1:]], now)
+                        return report
+                    continue
+                _save(message, status=OutboxStatus.SENT, sent_at=utcnow(), last_error="")
+                report.sent += 1
     finally:
         _close(connection)
     return report
+
+
+def _save(message: OutboxMessage, **values) -> None:
+    """Write a (detached) message's outcome and commit."""
+    for name, value in values.items():
+        setattr(message, name, value)
+    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == message.id)
+                       .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _record_failure(message: OutboxMessage, error: Exception, stage: str, max_attempts: int,
+                    now: dt.datetime, report: DeliveryReport) -> None:
+    if isinstance(error, UndeliverableAddress):
+        last_error = error.message[:2000]
+    else:
+        last_error = f"{type(error).__name__}: {error}"[:2000]
+    permanent = stage == "send" and _is_permanent(error)
+    if message.attempts >= max_attempts or permanent:
+        _save(message, status=OutboxStatus.FAILED, last_error=last_error)
+        report.failed += 1
+    else:
+        _save(message, last_error=last_error,
+              next_attempt_at=now + configured_retry_delay(message.attempts))
+        report.deferred += 1
+    log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)
 
 
 def _close(connection):
