@@ -11,6 +11,7 @@ import pytest
 from conference.content import LocalizedText
 from conference.extensions import db
 from conference.models import OutboxMessage, ScheduleAnchor, ScheduleMark
+from conference.services.messaging.merge import UnknownMergeField
 from conference.services.messaging.outbox import deliver_pending
 from conference.services.messaging.recipients import Audience
 from conference.services.messaging.schedules import (
@@ -19,7 +20,6 @@ from conference.services.messaging.schedules import (
     run_schedules,
     save_rule,
 )
-from conference.services.messaging.merge import UnknownMergeField
 
 #: The event starts 2027-05-12 00:00 in Warsaw, which is 2027-05-11 22:00 UTC.
 EVENT_START = dt.datetime(2027, 5, 11, 22, 0, tzinfo=dt.UTC)

@@ -76,11 +76,11 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
 
 def _mail_world(event, organizer, registration) -> dict:
     """A bulk message (sent), a schedule rule and an unsubscribe link."""
+    from conference.models import ScheduleAnchor, ScheduleRule
     from conference.services.jobs.core import run_job
     from conference.services.messaging.bulk import queue_bulk_message, run_bulk_job
     from conference.services.messaging.recipients import Audience
     from conference.services.messaging.unsubscribe import unsubscribe_token
-    from conference.models import ScheduleAnchor, ScheduleRule
 
     message, job = queue_bulk_message(event, subject="Room change", body="Room 2, {first_name}",
                                       audience=Audience(), user=organizer)
