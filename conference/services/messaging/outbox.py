@@ -8,18 +8,12 @@ and a crashed worker's messages are retried after the lease.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import email.policy
 import logging
-import smtplib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
 
-import idna
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,7 +21,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from conference.extensions import db
 from conference.models import Event, OutboxMessage, OutboxStatus, Unsubscribe
 from conference.models.types import utcnow
-from conference.services import DomainError
+from conference.services.messaging.smtp import (
+    InvalidDomain,
+    SmtpUtf8Unsupported,
+    UndeliverableAddress,
+    close,
+    connect,
+    is_permanent,
+    send_message,
+)
+
+# Re-exported: callers knew it here before the SMTP details moved to their own module.
+from conference.services.messaging.smtp import envelope_address as envelope_address
 
 log = logging.getLogger(__name__)
 
@@ -41,24 +46,6 @@ FIRST_RETRY = dt.timedelta(seconds=30)
 #: ``last_error`` prefix of an announcement skipped because its address unsubscribed.
 UNSUBSCRIBED = "unsubscribed"
 MAX_RETRY = dt.timedelta(hours=1)
-
-
-class UndeliverableAddress(DomainError):
-    """The address cannot be sent through this SMTP server at all; not worth a retry."""
-
-    code = "undeliverable_address"
-
-
-class SmtpUtf8Unsupported(UndeliverableAddress):
-    """The mailbox name has non-ASCII characters and the server does not offer SMTPUTF8."""
-
-    code = "smtputf8_unsupported"
-
-
-class InvalidDomain(UndeliverableAddress):
-    """The address's domain is not a valid (internationalised) domain name."""
-
-    code = "invalid_domain"
 
 
 def enqueue_mail(
@@ -258,116 +245,11 @@ def _unsubscribed_in(messages: list[OutboxMessage]) -> set[tuple[int, str]]:
     return {(event_id, email) for event_id, email in rows}
 
 
-def _ascii_domain(domain: str) -> str:
-    """The domain as an ASCII (IDNA, "xn--") name; raises InvalidDomain."""
-    try:
-        domain.encode("ascii")
-    except UnicodeEncodeError:
-        try:
-            return idna.encode(domain, uts46=True).decode("ascii")
-        except idna.IDNAError as error:
-            raise InvalidDomain(f"invalid_domain: {domain!r} is not a valid domain name "
-                                f"({error})") from error
-    return domain
-
-
-def envelope_address(address: str, smtputf8: bool) -> str:
-    """The address as it can travel through a server with or without SMTPUTF8.
-
-    With SMTPUTF8 every address goes as it is. Without it, a non-ASCII domain is written
-    in IDNA (``user@bücher.example`` -> ``user@xn--bcher-kva.example``), and a non-ASCII
-    mailbox name (``zoë@...``) cannot be sent at all: SmtpUtf8Unsupported.
-    """
-    if smtputf8 or address.isascii():
-        return address
-    local, _, domain = address.rpartition("@")
-    if not local.isascii():
-        raise SmtpUtf8Unsupported(
-            "smtputf8_unsupported: the mail server does not offer SMTPUTF8, so it cannot "
-            f"deliver to {address!r} (non-ASCII characters before the @)")
-    return f"{local}@{_ascii_domain(domain)}"
-
-
-def _build(message: OutboxMessage, sender: str, recipient: str,
-           smtputf8: bool) -> EmailMessage:
-    """The MIME message: text and HTML alternatives, quoted-printable (7-bit clean) bodies;
-    headers in UTF-8 when the server takes SMTPUTF8, else RFC 2047 encoded."""
-    policy = email.policy.SMTPUTF8 if smtputf8 else email.policy.SMTP
-    msg = EmailMessage(policy=policy)
-    msg["Subject"] = message.subject
-    msg["From"] = sender
-    msg["To"] = recipient
-    msg["Date"] = format_datetime(utcnow())
-    msg["Message-ID"] = make_msgid(domain=_ascii_domain(
-        parseaddr(sender)[1].rpartition("@")[2] or "localhost"))
-    msg["X-Outbox-Id"] = str(message.id)
-    if message.list_unsubscribe:
-        # RFC 8058 one-click unsubscribe (RFC 2369 header): mail clients show a button that
-        # POSTs "List-Unsubscribe=One-Click" to the URL.
-        msg["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        msg["Precedence"] = "bulk"
-    msg.set_content(message.body_text, subtype="plain", cte="quoted-printable")
-    if message.body_html:
-        msg.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
-    return msg
-
-
-def _send(connection: smtplib.SMTP, message: OutboxMessage) -> None:
-    """Send one message, with SMTPUTF8 when an address needs it and the server offers it."""
-    connection.ehlo_or_helo_if_needed()
-    offers_smtputf8 = connection.has_extn("smtputf8")
-    sender_header = current_app.config["MAIL_DEFAULT_SENDER"]
-    if isinstance(sender_header, tuple | list):  # Flask-Mail also allows (name, address)
-        sender_header = f"{sender_header[0]} <{sender_header[1]}>"
-    sender = parseaddr(sender_header)[1]
-    needs_smtputf8 = not (sender.isascii() and message.recipient.isascii())
-    smtputf8 = offers_smtputf8 and needs_smtputf8
-    envelope_sender = envelope_address(sender, smtputf8)
-    recipient = envelope_address(message.recipient, smtputf8)
-    if envelope_sender != sender:
-        sender_header = sender_header.replace(sender, envelope_sender)
-    msg = _build(message, sender_header, recipient, smtputf8)
-    options = ["SMTPUTF8"] if smtputf8 else []
-    connection.sendmail(envelope_sender, [recipient], msg.as_bytes(), mail_options=options)
-
-
-def _is_permanent(error: Exception) -> bool:
-    """The message can never be delivered as it is: no retries.
-
-    An address the server cannot take (no SMTPUTF8, invalid domain) and an SMTP 5xx reply
-    (for every recipient) are permanent; 4xx replies and connection errors are temporary.
-    """
-    if isinstance(error, UndeliverableAddress | smtplib.SMTPNotSupportedError):
-        return True
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
-
-
 def failure_code(message: OutboxMessage) -> str:
     """The stable code of a known failure reason (e.g. ``smtputf8_unsupported``), or ""."""
     prefix = message.last_error.partition(":")[0]
     known = {SmtpUtf8Unsupported.code, InvalidDomain.code, UNSUBSCRIBED}
     return prefix if prefix in known else ""
-
-
-def _connect() -> smtplib.SMTP:
-    """An SMTP connection with a timeout (Flask-Mail's has none, so a hung server would
-    stall the worker for ever)."""
-    config = current_app.config
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    connection = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"],
-                            timeout=config["MAIL_TIMEOUT"])
-    try:
-        if config["MAIL_USE_TLS"]:
-            connection.starttls()
-        if config["MAIL_USERNAME"]:
-            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-    except BaseException:
-        _close(connection)
-        raise
-    return connection
 
 
 def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> DeliveryReport:
@@ -410,12 +292,12 @@ def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> Deliver
                 stage = "connect"
                 try:
                     if connection is None:
-                        connection = _connect()
+                        connection = connect()
                     stage = "send"
-                    _send(connection, message)
+                    send_message(connection, message)
                 except Exception as error:  # any failure is recorded and retried
                     if not isinstance(error, UndeliverableAddress):  # nothing was sent
-                        connection = _close(connection)
+                        connection = close(connection)
                     _record_failure(message, error, stage, max_attempts, now, report)
                     if stage == "connect":
                         _release([m.id for m in messages[position + 1:]], now)
@@ -424,7 +306,7 @@ def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> Deliver
                 _save(message, status=OutboxStatus.SENT, sent_at=utcnow(), last_error="")
                 report.sent += 1
     finally:
-        _close(connection)
+        close(connection)
     return report
 
 
@@ -443,7 +325,7 @@ def _record_failure(message: OutboxMessage, error: Exception, stage: str, max_at
         last_error = error.message[:2000]
     else:
         last_error = f"{type(error).__name__}: {error}"[:2000]
-    permanent = stage == "send" and _is_permanent(error)
+    permanent = stage == "send" and is_permanent(error)
     if message.attempts >= max_attempts or permanent:
         _save(message, status=OutboxStatus.FAILED, last_error=last_error)
         report.failed += 1
@@ -452,15 +334,6 @@ def _record_failure(message: OutboxMessage, error: Exception, stage: str, max_at
               next_attempt_at=now + configured_retry_delay(message.attempts))
         report.deferred += 1
     log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)
-
-
-def _close(connection):
-    if connection is not None:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.quit()
-        with contextlib.suppress(OSError):
-            connection.close()
-    return None
 
 
 def run_worker(interval: float = 5.0, once: bool = False,
