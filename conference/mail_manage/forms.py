@@ -29,6 +29,10 @@ MERGE_HELP = _l("Markdown: **bold**, *italic*, [link text](https://...), - lists
                 "fields: %(fields)s.", fields=", ".join(f"{{{n}}}" for n in MERGE_FIELDS))
 
 
+def _id(value: str) -> int | None:
+    return int(value) if value else None
+
+
 class AudienceForm(FlaskForm):
     """The group: the registrations list's filters, plus session, language and audience."""
 
@@ -62,13 +66,20 @@ class AudienceForm(FlaskForm):
                                               for code in event.content_languages]
 
     def audience(self) -> Audience:
-        return Audience(kind=self.kind.data or ATTENDEES, search=(self.q.data or "").strip(),
-                        ticket_type_id=int(self.ticket_type.data) if self.ticket_type.data
-                        else None,
-                        state=self.state.data or "", payment=self.paid.data or "",
-                        checked_in=self.checked_in.data or "",
-                        session_id=int(self.session.data) if self.session.data else None,
-                        language=self.language.data or "")
+        """The group as posted; a value that is none of the choices counts as no filter
+        (validation then shows its error), so the count never fails on hostile input."""
+        return Audience(kind=self._chosen(self.kind) or ATTENDEES,
+                        search=(self.q.data or "")[:200].strip(),
+                        ticket_type_id=_id(self._chosen(self.ticket_type)),
+                        state=self._chosen(self.state), payment=self._chosen(self.paid),
+                        checked_in=self._chosen(self.checked_in),
+                        session_id=_id(self._chosen(self.session)),
+                        language=self._chosen(self.language))
+
+    @staticmethod
+    def _chosen(field) -> str:
+        values = {str(choice.value) for choice in field.choices or ()}
+        return field.data if isinstance(field.data, str) and field.data in values else ""
 
     def load(self, audience: Audience) -> None:
         self.kind.data = audience.kind
