@@ -93,6 +93,11 @@ def load_config() -> dict:
         #: Back-off between tries: the first wait, doubling up to the longest wait (seconds).
         "MAIL_RETRY_FIRST_SECONDS": _int("MAIL_RETRY_FIRST_SECONDS", 30),
         "MAIL_RETRY_MAX_SECONDS": _int("MAIL_RETRY_MAX_SECONDS", 3600),
+        #: Announcements (bulk mail) per minute by default; the organizer may ask for less.
+        "MAIL_BULK_PER_MINUTE": _int("MAIL_BULK_PER_MINUTE", 600),
+        #: A scheduled email whose moment passed longer ago than this (the workers were
+        #: down) is not sent late any more (hours).
+        "MAIL_SCHEDULE_GRACE_HOURS": _int("MAIL_SCHEDULE_GRACE_HOURS", 24),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,

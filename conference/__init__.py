@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.regadmin import bp as regadmin_bp
     from conference.registration import bp as registration_bp
     from conference.review import bp as review_bp
+    from conference.unsubscribe import bp as unsubscribe_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -106,3 +107,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(invoices_bp)
     app.register_blueprint(promotion_manage_bp)
+    app.register_blueprint(unsubscribe_bp)

@@ -33,6 +33,7 @@ pytest_plugins = [
     "tests.fixtures.feedback",
     "tests.fixtures.certificates",
     "tests.fixtures.invoices",
+    "tests.fixtures.messaging",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -30,6 +30,7 @@ TASK_FOR_KIND = {
     "certificates.release": "jobs.certificates.release",
     "certificates.zip": "jobs.certificates.zip",
     "invoices.zip": "jobs.invoices.zip",
+    "mail.bulk": "jobs.mail.bulk",
 }
 
 
@@ -78,6 +79,8 @@ def beat_schedule(app: Flask) -> dict:
         "deliver-outbox": {"task": "jobs.mail.deliver_pending",
                            "schedule": timedelta(seconds=mail_every),
                            "options": {"expires": mail_every}},
+        "scheduled-emails": {"task": "jobs.mail.run_schedules",
+                             "schedule": timedelta(minutes=1), "options": {"expires": 60}},
         "expire-waitlist-offers": {"task": "jobs.registration.expire_offers",
                                    "schedule": timedelta(minutes=1),
                                    "options": {"expires": 60}},

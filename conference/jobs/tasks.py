@@ -37,6 +37,21 @@ def invoice_zip(job_id: int) -> None:
     run_job(job_id, write_zip)
 
 
+def bulk_mail(job_id: int) -> None:
+    """Write a bulk message's outbox rows (one per recipient)."""
+    from conference.services.jobs.core import run_job
+    from conference.services.messaging.bulk import run_bulk_job
+
+    run_job(job_id, run_bulk_job)
+
+
+def run_mail_schedules() -> int:
+    """Queue the scheduled emails whose moment has come (beat: every minute)."""
+    from conference.services.messaging.schedules import run_schedules
+
+    return run_schedules()
+
+
 def deliver_mail() -> dict:
     """The outbox delivery of one round of the mail worker (beat runs it periodically)."""
     from conference.services.messaging.outbox import deliver_pending
@@ -65,6 +80,8 @@ TASKS = {
     "jobs.certificates.zip": certificate_zip,
     "jobs.invoices.zip": invoice_zip,
     "jobs.mail.deliver_pending": deliver_mail,
+    "jobs.mail.bulk": bulk_mail,
+    "jobs.mail.run_schedules": run_mail_schedules,
     "jobs.registration.expire_offers": expire_waitlist_offers,
     "jobs.purge_results": purge_job_results,
 }

@@ -37,6 +37,7 @@ KIND_LABELS = {
     "certificates.release": _l("Certificate release"),
     "certificates.zip": _l("Certificates (ZIP)"),
     "invoices.zip": _l("Invoices of a period (ZIP)"),
+    "mail.bulk": _l("Bulk email"),
 }
 
 STATE_LABELS = {

@@ -27,7 +27,7 @@ STATUS_LABELS = {
     OutboxStatus.PENDING: _l("waiting to be sent"),
     OutboxStatus.SENT: _l("sent"),
     OutboxStatus.FAILED: _l("failed"),
-    OutboxStatus.SKIPPED: _l("not sent: demo data"),
+    OutboxStatus.SKIPPED: _l("not sent"),
 }
 STATUS_CLASSES = {
     OutboxStatus.HELD: "status-warn",
@@ -43,6 +43,7 @@ FAILURE_TEXTS = {
         "server does not support them (SMTPUTF8). Ask for another address, or use a mail "
         "server with SMTPUTF8."),
     "invalid_domain": _l("Cannot be delivered: the address's domain is not a valid name."),
+    "unsubscribed": _l("Not sent: the address unsubscribed from this event's announcements."),
 }
 
 

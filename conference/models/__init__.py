@@ -31,6 +31,13 @@ from conference.models.invoices import (
     InvoiceSettings,
 )
 from conference.models.jobs import Job, JobState
+from conference.models.messaging import (
+    BulkMessage,
+    ScheduleAnchor,
+    ScheduleMark,
+    ScheduleRule,
+    Unsubscribe,
+)
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
 from conference.models.promotion import Partner, PartnerLevel
@@ -108,6 +115,11 @@ __all__ = [
     "Job",
     "JobState",
     "OutboxMessage",
+    "BulkMessage",
+    "ScheduleAnchor",
+    "ScheduleMark",
+    "ScheduleRule",
+    "Unsubscribe",
     "OutboxStatus",
     "PaymentStatus",
     "Question",

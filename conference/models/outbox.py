@@ -48,3 +48,10 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The bulk message this row delivers to one recipient, if any.
+    bulk_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bulk_message.id", ondelete="SET NULL"), index=True)
+    #: An announcement's one-click unsubscribe URL (RFC 8058); empty for transactional
+    #: mail, which never checks unsubscribes.
+    list_unsubscribe: Mapped[str] = mapped_column(sa.String(500), default="",
+                                                  server_default="")

@@ -81,6 +81,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     _feedback_world(event, registration, world["session_id"])
     world.update(_invoice_world(event))
     world.update(partner=_partner_world(event))
+    world.update(_mail_world(event, users["organizer"], registration))
     return world
 
 
@@ -140,6 +141,27 @@ def _partner_world(event):
                                                       logo=image_bytes()))
     db.session.commit()
     return partner
+
+
+def _mail_world(event, organizer, registration) -> dict:
+    """A bulk message (sent), a schedule rule and an unsubscribe link."""
+    from conference.models import ScheduleAnchor, ScheduleRule
+    from conference.services.jobs.core import run_job
+    from conference.services.messaging.bulk import queue_bulk_message, run_bulk_job
+    from conference.services.messaging.recipients import Audience
+    from conference.services.messaging.unsubscribe import unsubscribe_token
+
+    message, job = queue_bulk_message(event, subject="Room change", body="Room 2, {first_name}",
+                                      audience=Audience(), user=organizer)
+    db.session.commit()
+    run_job(job.id, run_bulk_job)
+    rule = ScheduleRule(event_id=event.id, anchor=ScheduleAnchor.EVENT_START,
+                        offset_minutes=-1440, audience={}, subject="Tomorrow",
+                        body="See you, {first_name}")
+    db.session.add(rule)
+    db.session.commit()
+    return {"bulk_message": message, "rule": rule,
+            "unsubscribe_token": unsubscribe_token(event, registration.email)}
 
 
 def _invitation_link(make_user) -> str:
@@ -243,6 +265,9 @@ def url_values(world) -> dict[str, object]:
         "invoice_id": world["invoice"].id,
         "order_id": world["order"].id,
         "partner_id": world["partner"].id,
+        "bulk_id": world["bulk_message"].id,
+        "rule_id": world["rule"].id,
+        "unsubscribe_token": world["unsubscribe_token"],
     }
 
 

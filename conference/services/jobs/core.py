@@ -50,9 +50,10 @@ class JobResult:
     filename: str
 
 
-#: A handler does the work of one job kind: (job, progress) -> JobResult. ``progress(done,
-#: total)`` records how far it is; handlers raise DomainError with a message on bad input.
-Handler = Callable[[Job, Callable[[int, int | None], None]], JobResult]
+#: A handler does the work of one job kind: (job, progress) -> JobResult, or None when the
+#: work leaves no file (a bulk email writes outbox rows). ``progress(done, total)`` records
+#: how far it is; handlers raise DomainError with a message on bad input.
+Handler = Callable[[Job, Callable[[int, int | None], None]], JobResult | None]
 
 
 def result_folder() -> Path:
@@ -134,13 +135,14 @@ def report_progress(job: Job, done: int, total: int | None = None,
     db.session.commit()
 
 
-def finish_job(job: Job, result: JobResult, now: dt.datetime | None = None) -> Job:
-    """Mark the job done with its result file; commits."""
+def finish_job(job: Job, result: JobResult | None, now: dt.datetime | None = None) -> Job:
+    """Mark the job done with its result file (if it has one); commits."""
     now = now or utcnow()
     job = db.session.get(Job, job.id, populate_existing=True)
     job.state = JobState.DONE
-    job.result_path = str(result.path.relative_to(result_folder()))
-    job.result_filename = result.filename
+    if result is not None:
+        job.result_path = str(result.path.relative_to(result_folder()))
+        job.result_filename = result.filename
     job.progress_done = max(job.progress_done, job.progress_total)
     job.error_message = ""
     job.finished_at = now

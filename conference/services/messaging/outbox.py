@@ -1,60 +1,51 @@
 """Outbox email: queue in the caller's transaction, deliver from a worker with retries.
 
 ``enqueue_mail`` only adds a row to the session; the caller's commit makes the change and
-its email durable together. ``deliver_pending`` claims each message with a conditional
+its email durable together. ``deliver_pending`` claims messages in chunks with a conditional
 UPDATE (a lease on ``next_attempt_at``), so several workers never send one message twice
-and a crashed worker's message is retried after the lease.
+and a crashed worker's messages are retried after the lease.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import email.policy
 import logging
-import smtplib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
 
-import idna
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from conference.extensions import db
-from conference.models import Event, OutboxMessage, OutboxStatus
+from conference.models import Event, OutboxMessage, OutboxStatus, Unsubscribe
 from conference.models.types import utcnow
-from conference.services import DomainError
+from conference.services.messaging.smtp import (
+    InvalidDomain,
+    SmtpUtf8Unsupported,
+    UndeliverableAddress,
+    close,
+    connect,
+    is_permanent,
+    send_message,
+)
+
+# Re-exported: callers knew it here before the SMTP details moved to their own module.
+from conference.services.messaging.smtp import envelope_address as envelope_address
 
 log = logging.getLogger(__name__)
 
 #: How long a worker owns a claimed message before another may retry it.
 CLAIM_LEASE = dt.timedelta(minutes=5)
+#: Messages a worker claims at once (one UPDATE and one commit for the chunk).
+CLAIM_CHUNK = 25
 #: Default retry delays (``MAIL_RETRY_FIRST_SECONDS``, ``MAIL_RETRY_MAX_SECONDS``): from
 #: 30 s, doubling, up to one hour.
 FIRST_RETRY = dt.timedelta(seconds=30)
+#: ``last_error`` prefix of an announcement skipped because its address unsubscribed.
+UNSUBSCRIBED = "unsubscribed"
 MAX_RETRY = dt.timedelta(hours=1)
-
-
-class UndeliverableAddress(DomainError):
-    """The address cannot be sent through this SMTP server at all; not worth a retry."""
-
-    code = "undeliverable_address"
-
-
-class SmtpUtf8Unsupported(UndeliverableAddress):
-    """The mailbox name has non-ASCII characters and the server does not offer SMTPUTF8."""
-
-    code = "smtputf8_unsupported"
-
-
-class InvalidDomain(UndeliverableAddress):
-    """The address's domain is not a valid (internationalised) domain name."""
-
-    code = "invalid_domain"
 
 
 def enqueue_mail(
@@ -193,15 +184,31 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     deferred: int = 0
+    #: Announcements not sent because the address unsubscribed meanwhile.
+    skipped: int = 0
 
 
-def _claim(message_id: int, now: dt.datetime) -> bool:
-    """Take the message for this worker if it is still due; True when we got it."""
+def _claim_chunk(now: dt.datetime, size: int) -> list[int]:
+    """Take up to ``size`` due messages for this worker (one UPDATE, one commit); returns
+    the ids we got, in order.
+
+    On PostgreSQL the due rows are chosen with ``FOR UPDATE SKIP LOCKED``, so parallel
+    workers take different chunks instead of queueing on the same rows; on every database
+    the UPDATE's conditions (still pending, still due) keep a row from being claimed twice.
+    """
     table = OutboxMessage.__table__
-    result = db.session.execute(
+    due = db.session.execute(
+        db.select(table.c.id)
+        .where(table.c.status == OutboxStatus.PENDING.value, table.c.next_attempt_at <= now)
+        .order_by(table.c.id).limit(size).with_for_update(skip_locked=True)
+    ).scalars().all()
+    if not due:
+        db.session.commit()
+        return []
+    claimed = db.session.execute(
         table.update()
         .where(
-            table.c.id == message_id,
+            table.c.id.in_(due),
             table.c.status == OutboxStatus.PENDING.value,
             table.c.next_attempt_at <= now,
         )
@@ -209,189 +216,126 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
         # failure writes it again.
         .values(next_attempt_at=now + CLAIM_LEASE, attempts=table.c.attempts + 1,
                 last_error="")
-    )
+        .returning(table.c.id)
+    ).scalars().all()
     db.session.commit()
-    return result.rowcount == 1
+    return sorted(claimed)
 
 
-def _ascii_domain(domain: str) -> str:
-    """The domain as an ASCII (IDNA, "xn--") name; raises InvalidDomain."""
-    try:
-        domain.encode("ascii")
-    except UnicodeEncodeError:
-        try:
-            return idna.encode(domain, uts46=True).decode("ascii")
-        except idna.IDNAError as error:
-            raise InvalidDomain(f"invalid_domain: {domain!r} is not a valid domain name "
-                                f"({error})") from error
-    return domain
+def _release(message_ids: list[int], now: dt.datetime) -> None:
+    """Give claimed but untried messages back, due and with their attempt uncounted."""
+    if not message_ids:
+        return
+    table = OutboxMessage.__table__
+    db.session.execute(
+        table.update().where(table.c.id.in_(message_ids))
+        .values(next_attempt_at=now, attempts=table.c.attempts - 1))
+    db.session.commit()
 
 
-def envelope_address(address: str, smtputf8: bool) -> str:
-    """The address as it can travel through a server with or without SMTPUTF8.
-
-    With SMTPUTF8 every address goes as it is. Without it, a non-ASCII domain is written
-    in IDNA (``user@bücher.example`` -> ``user@xn--bcher-kva.example``), and a non-ASCII
-    mailbox name (``zoë@...``) cannot be sent at all: SmtpUtf8Unsupported.
-    """
-    if smtputf8 or address.isascii():
-        return address
-    local, _, domain = address.rpartition("@")
-    if not local.isascii():
-        raise SmtpUtf8Unsupported(
-            "smtputf8_unsupported: the mail server does not offer SMTPUTF8, so it cannot "
-            f"deliver to {address!r} (non-ASCII characters before the @)")
-    return f"{local}@{_ascii_domain(domain)}"
-
-
-def _build(message: OutboxMessage, sender: str, recipient: str,
-           smtputf8: bool) -> EmailMessage:
-    """The MIME message: text and HTML alternatives, quoted-printable (7-bit clean) bodies;
-    headers in UTF-8 when the server takes SMTPUTF8, else RFC 2047 encoded."""
-    policy = email.policy.SMTPUTF8 if smtputf8 else email.policy.SMTP
-    msg = EmailMessage(policy=policy)
-    msg["Subject"] = message.subject
-    msg["From"] = sender
-    msg["To"] = recipient
-    msg["Date"] = format_datetime(utcnow())
-    msg["Message-ID"] = make_msgid(domain=_ascii_domain(
-        parseaddr(sender)[1].rpartition("@")[2] or "localhost"))
-    msg["X-Outbox-Id"] = str(message.id)
-    msg.set_content(message.body_text, subtype="plain", cte="quoted-printable")
-    if message.body_html:
-        msg.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
-    return msg
-
-
-def _send(connection: smtplib.SMTP, message: OutboxMessage) -> None:
-    """Send one message, with SMTPUTF8 when an address needs it and the server offers it."""
-    connection.ehlo_or_helo_if_needed()
-    offers_smtputf8 = connection.has_extn("smtputf8")
-    sender_header = current_app.config["MAIL_DEFAULT_SENDER"]
-    if isinstance(sender_header, tuple | list):  # Flask-Mail also allows (name, address)
-        sender_header = f"{sender_header[0]} <{sender_header[1]}>"
-    sender = parseaddr(sender_header)[1]
-    needs_smtputf8 = not (sender.isascii() and message.recipient.isascii())
-    smtputf8 = offers_smtputf8 and needs_smtputf8
-    envelope_sender = envelope_address(sender, smtputf8)
-    recipient = envelope_address(message.recipient, smtputf8)
-    if envelope_sender != sender:
-        sender_header = sender_header.replace(sender, envelope_sender)
-    msg = _build(message, sender_header, recipient, smtputf8)
-    options = ["SMTPUTF8"] if smtputf8 else []
-    connection.sendmail(envelope_sender, [recipient], msg.as_bytes(), mail_options=options)
-
-
-def _is_permanent(error: Exception) -> bool:
-    """The message can never be delivered as it is: no retries.
-
-    An address the server cannot take (no SMTPUTF8, invalid domain) and an SMTP 5xx reply
-    (for every recipient) are permanent; 4xx replies and connection errors are temporary.
-    """
-    if isinstance(error, UndeliverableAddress | smtplib.SMTPNotSupportedError):
-        return True
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+def _unsubscribed_in(messages: list[OutboxMessage]) -> set[tuple[int, str]]:
+    """(event id, address) of the announcements among ``messages`` whose address has
+    unsubscribed from their event: one query per chunk."""
+    announcements = [m for m in messages if m.list_unsubscribe and m.event_id is not None]
+    if not announcements:
+        return set()
+    rows = db.session.execute(
+        db.select(Unsubscribe.event_id, Unsubscribe.email).where(
+            Unsubscribe.event_id.in_({m.event_id for m in announcements}),
+            Unsubscribe.email.in_({m.recipient.strip().lower() for m in announcements}))
+    ).all()
+    return {(event_id, email) for event_id, email in rows}
 
 
 def failure_code(message: OutboxMessage) -> str:
     """The stable code of a known failure reason (e.g. ``smtputf8_unsupported``), or ""."""
     prefix = message.last_error.partition(":")[0]
-    known = {SmtpUtf8Unsupported.code, InvalidDomain.code}
+    known = {SmtpUtf8Unsupported.code, InvalidDomain.code, UNSUBSCRIBED}
     return prefix if prefix in known else ""
 
 
-def _connect() -> smtplib.SMTP:
-    """An SMTP connection with a timeout (Flask-Mail's has none, so a hung server would
-    stall the worker for ever)."""
-    config = current_app.config
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    connection = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"],
-                            timeout=config["MAIL_TIMEOUT"])
-    try:
-        if config["MAIL_USE_TLS"]:
-            connection.starttls()
-        if config["MAIL_USERNAME"]:
-            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-    except BaseException:
-        _close(connection)
-        raise
-    return connection
-
-
 def deliver_pending(limit: int = 100, now: dt.datetime | None = None) -> DeliveryReport:
-    """Send due messages once; failures are rescheduled with back-off, then marked failed.
+    """Send up to ``limit`` due messages once; failures are rescheduled with back-off, then
+    marked failed. Announcements to an address that unsubscribed meanwhile are skipped.
 
-    When the SMTP server cannot be reached, the batch stops after the first message (the
-    others stay due, untouched) instead of waiting for a timeout per message.
+    Messages are claimed in chunks (one commit per chunk) and each is recorded as sent
+    right after the server accepted it (one commit per message). When the SMTP server
+    cannot be reached, the round stops after the first message: the rest of the chunk is
+    given back untouched instead of waiting for a timeout per message.
     """
     now = now or utcnow()
     report = DeliveryReport()
-    due_ids = (
-        db.session.execute(
-            db.select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
-    if not due_ids:
-        return report
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     connection = None
+    taken = 0
     try:
-        for message_id in due_ids:
-            if not _claim(message_id, now):
-                continue  # another worker has it
-            message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-            stage = "connect"
-            try:
-                if connection is None:
-                    connection = _connect()
-                stage = "send"
-                _send(connection, message)
-            except Exception as error:  # any failure is recorded and retried
-                if not isinstance(error, UndeliverableAddress):  # nothing was sent
-                    connection = _close(connection)
-                if isinstance(error, UndeliverableAddress):
-                    message.last_error = error.message[:2000]
-                else:
-                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                permanent = stage == "send" and _is_permanent(error)
-                if message.attempts >= max_attempts or permanent:
-                    message.status = OutboxStatus.FAILED
-                    report.failed += 1
-                else:
-                    message.next_attempt_at = now + configured_retry_delay(message.attempts)
-                    report.deferred += 1
-                db.session.commit()
-                log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)
-                if stage == "connect":
-                    break
-                continue
-            message.status = OutboxStatus.SENT
-            message.sent_at = utcnow()
-            message.last_error = ""
-            db.session.commit()
-            report.sent += 1
+        while taken < limit:
+            chunk = _claim_chunk(now, min(CLAIM_CHUNK, limit - taken))
+            if not chunk:
+                break
+            taken += len(chunk)
+            messages = db.session.execute(
+                db.select(OutboxMessage).where(OutboxMessage.id.in_(chunk))
+                .order_by(OutboxMessage.id).execution_options(populate_existing=True)
+            ).scalars().all()
+            # Detached, so that each message's commit does not expire (and reload) the
+            # rest of the chunk; outcomes are written by id (``_save``).
+            for message in messages:
+                db.session.expunge(message)
+            unsubscribed = _unsubscribed_in(messages)
+            for position, message in enumerate(messages):
+                if message.list_unsubscribe and \
+                        (message.event_id, message.recipient.strip().lower()) in unsubscribed:
+                    # An announcement to an address that unsubscribed after it was queued.
+                    _save(message, status=OutboxStatus.SKIPPED,
+                          last_error=f"{UNSUBSCRIBED}: the address unsubscribed")
+                    report.skipped += 1
+                    continue
+                stage = "connect"
+                try:
+                    if connection is None:
+                        connection = connect()
+                    stage = "send"
+                    send_message(connection, message)
+                except Exception as error:  # any failure is recorded and retried
+                    if not isinstance(error, UndeliverableAddress):  # nothing was sent
+                        connection = close(connection)
+                    _record_failure(message, error, stage, max_attempts, now, report)
+                    if stage == "connect":
+                        _release([m.id for m in messages[position + 1:]], now)
+                        return report
+                    continue
+                _save(message, status=OutboxStatus.SENT, sent_at=utcnow(), last_error="")
+                report.sent += 1
     finally:
-        _close(connection)
+        close(connection)
     return report
 
 
-def _close(connection):
-    if connection is not None:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.quit()
-        with contextlib.suppress(OSError):
-            connection.close()
-    return None
+def _save(message: OutboxMessage, **values) -> None:
+    """Write a (detached) message's outcome and commit."""
+    for name, value in values.items():
+        setattr(message, name, value)
+    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == message.id)
+                       .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _record_failure(message: OutboxMessage, error: Exception, stage: str, max_attempts: int,
+                    now: dt.datetime, report: DeliveryReport) -> None:
+    if isinstance(error, UndeliverableAddress):
+        last_error = error.message[:2000]
+    else:
+        last_error = f"{type(error).__name__}: {error}"[:2000]
+    permanent = stage == "send" and is_permanent(error)
+    if message.attempts >= max_attempts or permanent:
+        _save(message, status=OutboxStatus.FAILED, last_error=last_error)
+        report.failed += 1
+    else:
+        _save(message, last_error=last_error,
+              next_attempt_at=now + configured_retry_delay(message.attempts))
+        report.deferred += 1
+    log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)
 
 
 def run_worker(interval: float = 5.0, once: bool = False,
