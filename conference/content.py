@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 import sqlalchemy as sa
 from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context
+from flask_babel import force_locale
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -227,6 +228,39 @@ def clean_text(value) -> LocalizedText:
     """A translated value with each language's text stripped (a plain string: all languages)."""
     text = LocalizedText(value)
     return LocalizedText({code: part.strip() for code, part in text.translations().items()})
+
+
+def text_in_languages(languages: Iterable[str], make) -> LocalizedText:
+    """A name the system creates (the speakers' ticket type, the main entrance) in each of
+    ``languages``, the first being the default: ``make()`` (a gettext call, or a lazy
+    string) is evaluated with each language forced."""
+    values = {}
+    for code in languages:
+        with force_locale(code):
+            values[code] = str(make() if callable(make) else make)
+    return LocalizedText(values)
+
+
+def add_missing_languages(text: LocalizedText, languages: Iterable[str],
+                          make) -> LocalizedText | None:
+    """``text`` (a name the system created from ``make``) with values for the ``languages``
+    it lacks, when the organizers have not renamed it (every value it has is still the
+    system's own); None when nothing is to change."""
+    languages = list(languages)
+    values = LocalizedText(text).translations()
+    if set(values) == {ANY_LANGUAGE} and languages:
+        # Made before events had several languages: in the event's default language.
+        values = {languages[0]: values[ANY_LANGUAGE]}
+    if not values or ANY_LANGUAGE in values:
+        return None
+    if any(value != text_in_languages([code], make).exact(code)
+           for code, value in values.items()):
+        return None  # renamed by the organizers: theirs to translate
+    missing = [code for code in languages if not values.get(code)]
+    if not missing:
+        return None
+    values.update(text_in_languages(missing, make).translations())
+    return LocalizedText(values)
 
 
 def content_language_choices() -> list[tuple[str, str]]:
