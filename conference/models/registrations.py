@@ -211,7 +211,8 @@ class Question(db.Model):
     event: Mapped[Event] = relationship()
 
     def _choices_in(self, language: str | None) -> list[str]:
-        text = self.options.in_language(language, self.event.language if self.event else None)
+        text = LocalizedText(self.options).in_language(
+            language, self.event.language if self.event else None)
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     @property
