@@ -362,16 +362,17 @@ def test_a_subject_is_not_prefixed_twice(app, make_event):
 
 @pytest.mark.parametrize(("language", "entrance", "speaker"), [
     ("pl", "Wejście główne", "Prelegent"), ("en", "Main entrance", "Speaker")])
-def test_system_made_names_are_in_the_events_language(app, make_event, language, entrance,
-                                                      speaker):
+def test_system_made_names_fall_back_to_the_events_default_language(
+        app, make_event, language, entrance, speaker):
     from conference.services.cfp.decisions import speaker_ticket_type
 
-    event = make_event(language=language)
+    event = make_event(language=language)  # in Polish and English, ``language`` the default
     with app.test_request_context(headers={"Accept-Language": "de"}):  # reader's language
-        assert [c.name for c in ensure_checkpoints(event)] == [entrance]
-        assert speaker_ticket_type(event).name == speaker
+        assert [c.name.in_language("de", language) for c in ensure_checkpoints(event)] == [
+            entrance]
+        assert speaker_ticket_type(event).name.in_language("de", language) == speaker
     db.session.commit()
-    assert db.session.execute(db.select(TicketType.name)).scalar_one() == speaker
+    assert db.session.execute(db.select(TicketType.name)).scalar_one().exact(language) == speaker
 
 
 def test_new_events_are_polish_and_the_organizers_can_choose(app, make_user, login,
@@ -382,7 +383,7 @@ def test_new_events_are_polish_and_the_organizers_can_choose(app, make_user, log
     event = make_event()
     assert event.language == "pl"
     page = _text(client.get(f"/manage/{event.slug}/edit"))
-    assert 'name="language"' in page and "Language of the event" in page
+    assert 'name="language"' in page and "Default language" in page
 
 
 def test_language_form_field_refuses_unknown_languages(app, make_user, login, make_event):
@@ -391,7 +392,8 @@ def test_language_form_field_refuses_unknown_languages(app, make_user, login, ma
     login(client, admin)
     event = make_event()
     data = {"name": event.name, "slug": event.slug, "starts_on": "2026-05-12",
-            "ends_on": "2026-05-13", "timezone": "Europe/Warsaw", "status": "published"}
+            "ends_on": "2026-05-13", "timezone": "Europe/Warsaw", "status": "published",
+            "languages": ["pl", "en"]}
     url = f"/manage/{event.slug}/edit"
     response = client.post(url, data={**data, "language": "xx"})
     assert response.status_code == 200
