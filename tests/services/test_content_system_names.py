@@ -6,7 +6,7 @@ import pytest
 
 from conference.content import LocalizedText
 from conference.extensions import db
-from conference.models import DecisionKind, Event, Question, QuestionKind
+from conference.models import DecisionKind, Event, Question, QuestionKind, Role
 from conference.services.cfp.decisions import (
     TemplateInvalid,
     get_template,
@@ -16,6 +16,7 @@ from conference.services.cfp.decisions import (
 from conference.services.checkin.checkpoints import ensure_checkpoints
 from conference.services.events import save_event
 from conference.services.registration.attendee_input import clean_answers
+from conference.services.registration.guest_import import import_guests
 from conference.services.registration.settings import (
     OptionsDoNotLineUp,
     RegistrationAdminError,
@@ -151,3 +152,14 @@ def test_a_ticket_name_taken_in_any_language_is_refused(app, make_event, make_ti
     with pytest.raises(RegistrationAdminError):
         save_ticket_type(event, None, TicketTypeFields(
             name=LocalizedText({"pl": "Ulgowy", "en": "student"})))
+
+
+def test_the_guest_import_finds_a_ticket_type_by_its_name_in_any_language(
+        app, make_event, make_ticket_type, make_user):
+    event = make_event(language="pl", languages="pl,en")
+    ticket = make_ticket_type(event, name=LocalizedText({"pl": "Gość", "en": "Guest"}))
+    organizer = make_user(Role.ORGANIZER, events=[event])
+    data = ("first_name,last_name,email,ticket_type\n"
+            "Anna,Nowak,anna@example.org,gość\nJohn,Smith,john@example.org,Guest\n").encode()
+    result = import_guests(event, data, by_user=organizer)
+    assert [row.ticket_type.id for row in result.imported] == [ticket.id, ticket.id]
