@@ -66,7 +66,7 @@ class LocalizedText(str):
         elif isinstance(values, str):
             values = {ANY_LANGUAGE: values}
         data = {str(key): str(value) for key, value in values.items() if value is not None}
-        text = super().__new__(cls, _pick(data, current_language(), request_fallbacks()))
+        text = super().__new__(cls, _pick(data, _shown_language(), request_fallbacks()))
         text._values = data
         return text
 
@@ -134,7 +134,7 @@ class LocalizedText(str):
 
     # -- shown in the language of the moment ----------------------------------------------
     def __str__(self) -> str:
-        return self.get(current_language(), request_fallbacks())
+        return self.get(_shown_language(), request_fallbacks())
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
@@ -192,6 +192,17 @@ def current_language() -> str | None:
 
     locale = get_locale()
     return locale.language if locale is not None else None
+
+
+def _shown_language() -> str | None:
+    """The language a text is shown in now: the page's, unless the request's event does not
+    offer it (a language taken out of the event keeps its texts, hidden: the page shows
+    the event's default instead)."""
+    language = current_language()
+    if has_request_context() and g.get("content_languages") and language not in \
+            g.content_languages:
+        return None
+    return language
 
 
 def request_fallbacks() -> list[str]:

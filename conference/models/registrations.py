@@ -238,7 +238,8 @@ class Question(db.Model):
             return value
         labels = self._choices_in(language or current_language())
         per_language = [self._choices_in(code) for code in
-                        [self.event.language, *self.options.languages()] if code]
+                        [self.event.language, *LocalizedText(self.options).languages()]
+                        if code]
         shown = []
         for part in value.splitlines():
             label = part

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
-from conference.content import LocalizedText
+from conference.content import LocalizedText, use_event_languages
 from conference.extensions import db
 from conference.models import DecisionKind, Event, Question, QuestionKind, Role
 from conference.services.cfp.decisions import (
@@ -163,3 +164,12 @@ def test_the_guest_import_finds_a_ticket_type_by_its_name_in_any_language(
             "Anna,Nowak,anna@example.org,gość\nJohn,Smith,john@example.org,Guest\n").encode()
     result = import_guests(event, data, by_user=organizer)
     assert [row.ticket_type.id for row in result.imported] == [ticket.id, ticket.id]
+
+
+def test_a_language_taken_out_of_the_event_is_not_shown_on_its_pages(app, make_event):
+    event = make_event(name=LocalizedText({"pl": "Konferencja", "en": "Conference"}),
+                       language="pl", languages="pl")
+    db.session.commit()
+    with app.test_request_context("/"), force_locale("en"):
+        use_event_languages(event)
+        assert str(_reload(Event, event.id).name) == "Konferencja"
