@@ -173,3 +173,14 @@ def test_a_language_taken_out_of_the_event_is_not_shown_on_its_pages(app, make_e
     with app.test_request_context("/"), force_locale("en"):
         use_event_languages(event)
         assert str(_reload(Event, event.id).name) == "Konferencja"
+
+
+def test_a_system_name_made_before_events_had_languages_gets_the_others(app, make_event):
+    event = make_event(language="pl", languages="pl,en")
+    entrance = next(c for c in ensure_checkpoints(event) if c.is_entrance)
+    entrance.name = "Wejście główne"  # a plain text, as stored before languages existed
+    db.session.commit()
+    ensure_checkpoints(event)
+    db.session.commit()
+    assert _reload(type(entrance), entrance.id).name.translations() == {
+        "pl": "Wejście główne", "en": "Main entrance"}

@@ -338,6 +338,7 @@ def name_speaker_ticket_type_in(event: Event) -> None:
 def speaker_ticket_type(event: Event) -> TicketType:
     """The event's hidden speaker ticket type (made on first use, named in each of the
     event's languages); it uses no public seat."""
+    name_speaker_ticket_type_in(event)  # made before the event had its present languages
     ticket_type = find_speaker_ticket_type(event)
     if ticket_type is None:
         ticket_type = TicketType(

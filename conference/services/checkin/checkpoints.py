@@ -64,6 +64,7 @@ def ensure_checkpoints(event: Event) -> list[Checkpoint]:
     existing = db.session.execute(
         db.select(Checkpoint).filter_by(event_id=event.id)
     ).scalars().all()
+    name_entrances_in(event)  # made before the event had its present languages
     if not any(c.is_entrance for c in existing):
         # A name door staff, organizers and attendees read, in each of the event's languages.
         name = text_in_languages(event.content_languages, _main_entrance_name)
