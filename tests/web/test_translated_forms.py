@@ -212,6 +212,8 @@ def test_question_options_must_line_up_across_languages(organizer):
 def test_a_decision_email_goes_out_in_the_speakers_language(
         organizer, make_cfp, make_proposal):
     client, event = organizer
+    event.name = LocalizedText({"pl": "Konferencja", "en": "Conference"})
+    db.session.commit()
     assert _post(client, event, FORMS["decision template"]).status_code == 302
     make_cfp(event)
     proposal = make_proposal(event, title="Tardigrades")
@@ -221,7 +223,7 @@ def test_a_decision_email_goes_out_in_the_speakers_language(
     db.session.commit()
     message = db.session.execute(
         db.select(OutboxMessage).filter_by(kind="cfp.accepted")).scalar_one()
-    assert "Accepted: Tardigrades" in message.subject
+    assert message.subject == "Conference: Accepted: Tardigrades"
     assert "Dear " in message.body_text and "Dzień dobry" not in message.body_text
 
 

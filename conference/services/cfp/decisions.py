@@ -7,8 +7,8 @@ import datetime as dt
 import re
 
 from flask import current_app
+from flask_babel import force_locale, pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
 from markupsafe import escape
 
 from conference.content import (
@@ -156,12 +156,13 @@ def _decision_emails(proposal: Proposal, template: DecisionTemplate, kind: str) 
             "track": localize(proposal.track.name, language, default) if proposal.track else "",
         }
         body = fill_placeholders(localize(template.body, language, default), values)
-        message = enqueue_rendered(
-            kind=kind, recipient=speaker.email,
-            subject=fill_placeholders(localize(template.subject, language, default),
-                                      values).replace("\n", " "),
-            body_text=body, body_html=_text_to_html(body), event=proposal.event, hold=True,
-        )
+        with force_locale(language):  # the subject's "<event>: " in the speaker's language
+            message = enqueue_rendered(
+                kind=kind, recipient=speaker.email,
+                subject=fill_placeholders(localize(template.subject, language, default),
+                                          values).replace("\n", " "),
+                body_text=body, body_html=_text_to_html(body), event=event, hold=True,
+            )
         db.session.flush()
         db.session.add(DecisionEmail(proposal_id=proposal.id, message_id=message.id))
 
