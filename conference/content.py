@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 import sqlalchemy as sa
 from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context
+from flask_babel import force_locale
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -65,7 +66,7 @@ class LocalizedText(str):
         elif isinstance(values, str):
             values = {ANY_LANGUAGE: values}
         data = {str(key): str(value) for key, value in values.items() if value is not None}
-        text = super().__new__(cls, _pick(data, current_language(), request_fallbacks()))
+        text = super().__new__(cls, _pick(data, _shown_language(), request_fallbacks()))
         text._values = data
         return text
 
@@ -133,7 +134,7 @@ class LocalizedText(str):
 
     # -- shown in the language of the moment ----------------------------------------------
     def __str__(self) -> str:
-        return self.get(current_language(), request_fallbacks())
+        return self.get(_shown_language(), request_fallbacks())
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
@@ -193,6 +194,17 @@ def current_language() -> str | None:
     return locale.language if locale is not None else None
 
 
+def _shown_language() -> str | None:
+    """The language a text is shown in now: the page's, unless the request's event does not
+    offer it (a language taken out of the event keeps its texts, hidden: the page shows
+    the event's default instead)."""
+    language = current_language()
+    if has_request_context() and g.get("content_languages") and language not in \
+            g.content_languages:
+        return None
+    return language
+
+
 def request_fallbacks() -> list[str]:
     """The event's default language, when this request is about one event."""
     if has_request_context() and g.get("content_default_language"):
@@ -227,6 +239,39 @@ def clean_text(value) -> LocalizedText:
     """A translated value with each language's text stripped (a plain string: all languages)."""
     text = LocalizedText(value)
     return LocalizedText({code: part.strip() for code, part in text.translations().items()})
+
+
+def text_in_languages(languages: Iterable[str], make) -> LocalizedText:
+    """A name the system creates (the speakers' ticket type, the main entrance) in each of
+    ``languages``, the first being the default: ``make()`` (a gettext call, or a lazy
+    string) is evaluated with each language forced."""
+    values = {}
+    for code in languages:
+        with force_locale(code):
+            values[code] = str(make() if callable(make) else make)
+    return LocalizedText(values)
+
+
+def add_missing_languages(text: LocalizedText, languages: Iterable[str],
+                          make) -> LocalizedText | None:
+    """``text`` (a name the system created from ``make``) with values for the ``languages``
+    it lacks, when the organizers have not renamed it (every value it has is still the
+    system's own); None when nothing is to change."""
+    languages = list(languages)
+    values = LocalizedText(text).translations()
+    if set(values) == {ANY_LANGUAGE} and languages:
+        # Made before events had several languages: in the event's default language.
+        values = {languages[0]: values[ANY_LANGUAGE]}
+    if not values or ANY_LANGUAGE in values:
+        return None
+    if any(value != text_in_languages([code], make).exact(code)
+           for code, value in values.items()):
+        return None  # renamed by the organizers: theirs to translate
+    missing = [code for code in languages if not values.get(code)]
+    if not missing:
+        return None
+    values.update(text_in_languages(missing, make).translations())
+    return LocalizedText(values)
 
 
 def content_language_choices() -> list[tuple[str, str]]:

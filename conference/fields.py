@@ -130,6 +130,12 @@ class TranslatedField(wtforms.Field):
         return self.data.missing(self.languages) if self.data is not None else []
 
     def pre_validate(self, form):
+        for code, value in self.data.translations().items():
+            if any(not ch.isprintable() and ch not in "\n\t" for ch in value):
+                # NUL and the like: PostgreSQL refuses them, and no organizer means them.
+                raise wtforms.validators.StopValidation(
+                    str(_l("%(language)s: remove the control characters from this text.",
+                           language=language_name(code) if code else "*")))
         if self.required and not self.data.exact(self.default_language):
             raise wtforms.validators.StopValidation(
                 str(_l("Enter this text at least in %(language)s.",

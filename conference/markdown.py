@@ -19,7 +19,8 @@ def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML with raw HTML disabled and the result sanitised (links get rel)."""
     if not text:
         return Markup("")
-    html = _md.render(text)
+    # ``str()``: an organizer's LocalizedText in the language of the page (or email) now.
+    html = _md.render(str(text))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

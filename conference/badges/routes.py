@@ -22,6 +22,7 @@ from conference.badges.forms import (
     BadgeSettingsForm,
     PrintRunForm,
 )
+from conference.content import localized_sort
 from conference.extensions import db
 from conference.inputs import parse_int
 from conference.jobs import dispatch
@@ -224,8 +225,8 @@ def _download(event: Event, registrations: list[Registration], filename: str):
 def _filter_form(event: Event) -> BadgeFilterForm:
     form = BadgeFilterForm(request.args)
     ticket_types = db.session.execute(
-        db.select(TicketType).filter_by(event_id=event.id).order_by(TicketType.position,
-                                                                    TicketType.name)
+        db.select(TicketType).filter_by(event_id=event.id).order_by(
+            TicketType.position, localized_sort(TicketType.name))
     ).scalars()
     form.ticket_type.choices = [SelectChoice("", _("Any ticket type"))] + [
         SelectChoice(str(t.id), t.name) for t in ticket_types]

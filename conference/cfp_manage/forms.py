@@ -15,12 +15,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from conference.cfp.forms import ProfileFieldsMixin, ProposalFieldsMixin
-from conference.fields import DateTimeLocalField
+from conference.fields import DateTimeLocalField, TranslatedField
 
 
 class SessionTypeDurationsForm(Form):
@@ -31,8 +30,9 @@ class CfpSettingsForm(FlaskForm):
     opens_at = DateTimeLocalField(_l("Opens"), validators=[DataRequired()])
     closes_at = DateTimeLocalField(_l("Closes (deadline)"), validators=[DataRequired()])
     tracks = SelectMultipleField(_l("Tracks offered"), coerce=int, validators=[Optional()])
-    guidelines = TextAreaField(_l("Guidelines"), description=_l("Markdown, shown above the form."),
-                               validators=[Optional(), Length(max=20000)])
+    guidelines = TranslatedField(_l("Guidelines"),
+                                 description=_l("Markdown, shown above the form."),
+                                 max_length=20000, multiline=True)
     hide_reviews_until_own = BooleanField(
         _l("Reviewers see other reviews only after submitting their own"), default=True)
     anonymous_review = BooleanField(_l("Anonymous review: hide speaker names and affiliations"))
@@ -58,8 +58,8 @@ def settings_form_class(session_types, labels):
 
 
 class CriterionForm(FlaskForm):
-    name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=120)])
-    description = StringField(_l("Description"), validators=[Optional(), Length(max=500)])
+    name = TranslatedField(_l("Criterion"), required=True, max_length=120)
+    description = TranslatedField(_l("Description"), max_length=500)
     submit = SubmitField(_l("Add criterion"))
 
 
@@ -70,8 +70,8 @@ class AssignmentForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)])
+    subject = TranslatedField(_l("Subject"), required=True, max_length=300)
+    body = TranslatedField(_l("Text"), required=True, max_length=20000, multiline=True)
     submit = SubmitField(_l("Save template"))
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import SelectChoice, SelectField, SubmitField
+from wtforms.validators import InputRequired
+
+from conference.fields import TranslatedField
 
 #: The rule choices; "event" (a workshop following the entrances' rule) is added per form.
 RULE_CHOICES = [
@@ -16,7 +18,7 @@ RULE_CHOICES = [
 class EntranceForm(FlaskForm):
     """Another entrance checkpoint, e.g. "Gate 2"."""
 
-    name = StringField(_l("Name of the entrance"), validators=[DataRequired(), Length(max=120)])
+    name = TranslatedField(_l("Name of the entrance"), required=True, max_length=120)
     submit = SubmitField(_l("Add entrance"))
 
 

@@ -18,6 +18,7 @@ from conference.demo.people import (
     FIRST_NAMES,
     LAST_NAMES,
     ORGANIZATIONS,
+    en_pl,
 )
 from conference.demo.programme import _demo_programme
 from conference.demo.promotion import _demo_promotion
@@ -76,18 +77,24 @@ def _event() -> Event:
         starts_on=starts_on,
         ends_on=starts_on + dt.timedelta(days=1),
         timezone="Europe/Warsaw",
-        language="en",  # the demo's own texts (ticket types, description) are English
-        venue_name="ICE Kraków Congress Centre",
+        # The demo's texts are in English (the default) and Polish.
+        language="en",
+        languages="en,pl",
+        venue_name=en_pl("ICE Kraków Congress Centre", "Centrum Kongresowe ICE Kraków"),
         venue_address="ul. Marii Konopnickiej 17, 30-302 Kraków, Poland",
         contact_email="info@lsos.example",
         status=EventStatus.PUBLISHED,
         capacity=600,
-        description=(
+        description=en_pl(
             "The international meeting of the **Kraków life-science cluster** and its partner "
             "bio-regions in France, Germany, Spain, Latvia and Scotland.\n\n"
             "Two days of keynotes, talks, panels and hands-on workshops on biotech, medtech, "
-            "digital health and the business of science, plus partnering and study visits."
-        ),
+            "digital health and the business of science, plus partnering and study visits.",
+            "Międzynarodowe spotkanie **krakowskiego klastra nauk o życiu** i partnerskich "
+            "bioregionów z Francji, Niemiec, Hiszpanii, Łotwy i Szkocji.\n\n"
+            "Dwa dni wykładów, prezentacji, paneli i warsztatów praktycznych o biotechnologii, "
+            "technice medycznej, cyfrowym zdrowiu i biznesie w nauce, a do tego spotkania "
+            "partnerskie i wizyty studyjne."),
     )
     db.session.add(event)
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from conference.demo.people import en_pl
 from conference.extensions import db
 from conference.models import Event, Registration, RegistrationState, Role, User
 from conference.models.types import utcnow
@@ -21,7 +22,7 @@ def _demo_checkin(event: Event, rng: random.Random, *, now: dt.datetime | None =
     from conference.services.checkin.core import check_in
 
     checkpoints = ensure_checkpoints(event)
-    gate2 = add_entrance(event, "Gate 2 (Hall B)")
+    gate2 = add_entrance(event, en_pl("Gate 2 (Hall B)", "Brama 2 (Hala B)"))
     door = db.session.execute(db.select(User).filter_by(role=Role.DOOR)).scalars().first()
     confirmed = db.session.execute(
         db.select(Registration).filter_by(event_id=event.id, state=RegistrationState.CONFIRMED)

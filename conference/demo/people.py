@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conference.content import LocalizedText
 from conference.models import Role
 
 #: Demo staff accounts (all with this password; change them on a real server).
@@ -34,3 +35,8 @@ ORGANIZATIONS = [
     ("Riga Stradiņš University", "LV"), ("Life Sciences Scotland", "GB"),
     ("University of Edinburgh", "GB"),
 ]
+
+
+def en_pl(english: str, polish: str) -> LocalizedText:
+    """A demo text in the demo event's two languages (English the default)."""
+    return LocalizedText({"en": english, "pl": polish})

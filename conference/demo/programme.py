@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from conference.demo.people import en_pl
 from conference.extensions import db
 from conference.models import (
     Event,
@@ -18,11 +19,69 @@ from conference.models import (
     Track,
 )
 
-DEMO_ROOMS = [("Main Hall", 600, "Stage, two screens, interpreting booths."),
-              ("Wawel Room", 120, "Theatre seating."),
-              ("Vistula Lab", 30, "Tables with power; hands-on workshops.")]
-DEMO_TRACKS = [("Biotech & Drug Discovery", "#1b7f5c"), ("Medtech & Digital Health", "#1d4ed8"),
-               ("Business of Science", "#b45309"), ("Regional Cooperation", "#7c3aed")]
+DEMO_ROOMS = [(en_pl("Main Hall", "Sala Główna"), 600, "Stage, two screens, interpreting booths."),
+              (en_pl("Wawel Room", "Sala Wawel"), 120, "Theatre seating."),
+              (en_pl("Vistula Lab", "Laboratorium Wisła"), 30,
+               "Tables with power; hands-on workshops.")]
+DEMO_TRACKS = [(en_pl("Biotech & Drug Discovery", "Biotechnologia i odkrywanie leków"), "#1b7f5c"),
+               (en_pl("Medtech & Digital Health", "Technika medyczna i cyfrowe zdrowie"),
+                "#1d4ed8"),
+               (en_pl("Business of Science", "Biznes w nauce"), "#b45309"),
+               (en_pl("Regional Cooperation", "Współpraca regionalna"), "#7c3aed")]
+#: The sessions' titles in Polish (the English ones are in DEMO_SESSIONS).
+POLISH_TITLES = {
+    "Registration and welcome coffee": "Rejestracja i kawa powitalna",
+    "Opening: Kraków's life-science cluster in 2030":
+        "Otwarcie: krakowski klaster nauk o życiu w 2030 roku",
+    "From bench to bedside: lessons from a decade of European biotech":
+        "Od laboratorium do łóżka pacjenta: lekcje z dekady europejskiej biotechnologii",
+    "Coffee break": "Przerwa kawowa",
+    "CRISPR screening at scale: finding targets in patient-derived organoids":
+        "Badania przesiewowe CRISPR na dużą skalę: szukanie celów w organoidach pacjentów",
+    "AI-assisted histopathology: validation beyond the benchmark":
+        "Histopatologia wspomagana przez SI: walidacja poza benchmarkiem",
+    "Hands-on: single-cell RNA-seq analysis with Scanpy":
+        "Zajęcia praktyczne: analiza RNA-seq pojedynczych komórek w Scanpy",
+    "Funding deep tech: venture capital, the EIC and regional funds":
+        "Finansowanie deep tech: venture capital, EIC i fundusze regionalne",
+    "MDR in practice: certifying a class IIa medical device":
+        "MDR w praktyce: certyfikacja wyrobu medycznego klasy IIa",
+    "Lunch": "Obiad",
+    "Bio-regions working together: the Kraków–Barcelona–Riga axis":
+        "Współpraca bioregionów: oś Kraków–Barcelona–Ryga",
+    "Biologics manufacturing: scaling monoclonal antibody production in Poland":
+        "Wytwarzanie leków biologicznych: skalowanie produkcji przeciwciał monoklonalnych "
+        "w Polsce",
+    "Workshop: writing a winning Horizon Europe proposal":
+        "Warsztat: jak napisać zwycięski wniosek do programu Horyzont Europa",
+    "Poster session: early-career researchers": "Sesja plakatowa: młodzi naukowcy",
+    "Digital health reimbursement across Europe": "Refundacja cyfrowego zdrowia w Europie",
+    "Partnering meetings and networking": "Spotkania partnerskie i networking",
+    "Antimicrobial resistance: a One Health agenda for Central Europe":
+        "Oporność na środki przeciwdrobnoustrojowe: program One Health dla Europy Środkowej",
+    "Small molecules, big data: machine learning in medicinal chemistry":
+        "Małe cząsteczki, duże dane: uczenie maszynowe w chemii medycznej",
+    "Wearables in clinical trials: from signal to endpoint":
+        "Urządzenia noszone w badaniach klinicznych: od sygnału do punktu końcowego",
+    "Hands-on: rapid prototyping of point-of-care diagnostics":
+        "Zajęcia praktyczne: szybkie prototypowanie diagnostyki przyłóżkowej",
+    "Spin-offs from Polish universities: what works in technology transfer":
+        "Spółki spin-off polskich uczelni: co działa w transferze technologii",
+    "Scotland's life-science strategy: lessons for smaller regions":
+        "Szkocka strategia nauk o życiu: lekcje dla mniejszych regionów",
+    "Cell and gene therapy: can Europe keep up?":
+        "Terapie komórkowe i genowe: czy Europa dotrzyma kroku?",
+    "Workshop: GMP documentation for start-ups": "Warsztat: dokumentacja GMP dla start-upów",
+    "Federated learning on hospital data: privacy by design":
+        "Uczenie federacyjne na danych szpitalnych: prywatność w fazie projektowania",
+    "Pricing a first-in-class drug: a health-economics primer":
+        "Wycena leku pierwszego w swojej klasie: podstawy ekonomiki zdrowia",
+    "Study visits and exchanges for early-career scientists":
+        "Wizyty studyjne i wymiany dla młodych naukowców",
+    "Closing keynote: the next ten years of life science in Europe":
+        "Wykład zamykający: następne dziesięć lat nauk o życiu w Europie",
+    "Farewell reception": "Przyjęcie pożegnalne",
+}
 DEMO_SPEAKERS = [
     ("Katarzyna Zielińska", "Krakow Technology Park", "Leads the cluster's strategy."),
     ("Julien Lefèvre", "Institut Pasteur", "Translational immunologist."),
@@ -126,14 +185,18 @@ def _demo_programme(event: Event, rng: random.Random) -> str:
         date = event.starts_on + dt.timedelta(days=day)
         hours = [dt.time.fromisoformat(start), dt.time.fromisoformat(end)]
         session = Session(
-            event=event, title=title, session_type=SessionType(kind),
+            event=event, title=en_pl(title, POLISH_TITLES[title]),
+            session_type=SessionType(kind),
             room=rooms[room] if room is not None else None,
             track=tracks[track] if track is not None else None,
             starts_at=local_instant(event, date, hours[0]),
             ends_at=local_instant(event, date, hours[1]),
             speakers=[speakers[i] for i in who], seat_capacity=seats,
-            abstract=(f"{title}. A session of the **{DEMO_TRACKS[track][0]}** track."
-                      if track is not None else ""),
+            abstract=(en_pl(
+                f"{title}. A session of the **{DEMO_TRACKS[track][0].exact('en')}** track.",
+                f"{POLISH_TITLES[title]}. Sesja ścieżki "
+                f"**{DEMO_TRACKS[track][0].exact('pl')}**.")
+                if track is not None else ""),
         )
         sessions.append(session)
     db.session.add_all(sessions)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from conference.demo.people import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, ORGANIZATIONS
+from conference.demo.people import (
+    DEMO_PASSWORD,
+    FIRST_NAMES,
+    LAST_NAMES,
+    ORGANIZATIONS,
+    en_pl,
+)
 from conference.extensions import db
 from conference.models import DecisionKind, Event, Role, SessionType, Track, User
 
@@ -48,16 +54,24 @@ def _demo_proposals(event: Event, rng: random.Random) -> str:
         session_types={SessionType.TALK: 20, SessionType.PANEL: 45, SessionType.WORKSHOP: 90,
                        SessionType.POSTER: 10},
         track_ids=[t.id for t in tracks],
-        guidelines=(
+        guidelines=en_pl(
             "We welcome talks, panels, workshops and posters on **biotech, medtech and digital "
             "health**, from research to business.\n\n- Abstract: up to 300 words\n"
-            "- Talks are 20 minutes including questions\n- Decisions two weeks after the deadline"
-        ),
+            "- Talks are 20 minutes including questions\n- Decisions two weeks after the deadline",
+            "Zapraszamy do zgłaszania prezentacji, paneli, warsztatów i plakatów o "
+            "**biotechnologii, technice medycznej i cyfrowym zdrowiu**, od badań po biznes."
+            "\n\n- Streszczenie: do 300 słów\n- Prezentacja trwa 20 minut razem z pytaniami\n"
+            "- Decyzje dwa tygodnie po terminie zgłoszeń"),
     )
     for name, description in (
-        ("Scientific quality", "Sound methods, convincing results."),
-        ("Relevance to the cluster", "Useful to the region's companies and labs."),
-        ("Clarity", "A clear story for a mixed audience."),
+        (en_pl("Scientific quality", "Jakość naukowa"),
+         en_pl("Sound methods, convincing results.", "Rzetelne metody, przekonujące wyniki.")),
+        (en_pl("Relevance to the cluster", "Znaczenie dla klastra"),
+         en_pl("Useful to the region's companies and labs.",
+               "Przydatne dla firm i laboratoriów regionu.")),
+        (en_pl("Clarity", "Przejrzystość"),
+         en_pl("A clear story for a mixed audience.",
+               "Zrozumiały przekaz dla zróżnicowanej publiczności.")),
     ):
         reviews.add_criterion(event, name, description)
     reviewers = [u for u in event.staff if u.role is Role.REVIEWER]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from conference.demo.people import FIRST_NAMES, LAST_NAMES, ORGANIZATIONS
+from conference.demo.people import FIRST_NAMES, LAST_NAMES, ORGANIZATIONS, en_pl
 from conference.extensions import db
 from conference.models import (
     Answer,
@@ -22,12 +22,21 @@ from conference.models import (
 
 DEMO_QUESTIONS = [
     # (label, kind, options, required)
-    ("Dietary needs", "single_choice", "No special needs\nVegetarian\nVegan\nGluten-free\nHalal",
+    (en_pl("Dietary needs", "Wymagania żywieniowe"), "single_choice",
+     en_pl("No special needs\nVegetarian\nVegan\nGluten-free\nHalal",
+           "Bez szczególnych wymagań\nWegetariańskie\nWegańskie\nBezglutenowe\nHalal"),
      True),
-    ("Which workshops interest you?", "multiple_choice",
-     "CRISPR in practice\nAI for drug discovery\nGMP for start-ups\nTech transfer clinic", False),
-    ("I would like to join the study visit to Krakow Technology Park", "checkbox", "", False),
-    ("Accessibility needs we should know about", "long_text", "", False),
+    (en_pl("Which workshops interest you?", "Które warsztaty Cię interesują?"),
+     "multiple_choice",
+     en_pl("CRISPR in practice\nAI for drug discovery\nGMP for start-ups\nTech transfer clinic",
+           "CRISPR w praktyce\nSI w odkrywaniu leków\nGMP dla start-upów\n"
+           "Konsultacje z transferu technologii"), False),
+    (en_pl("I would like to join the study visit to Krakow Technology Park",
+           "Chcę wziąć udział w wizycie studyjnej w Krakowskim Parku Technologicznym"),
+     "checkbox", "", False),
+    (en_pl("Accessibility needs we should know about",
+           "Potrzeby związane z dostępnością, o których powinniśmy wiedzieć"),
+     "long_text", "", False),
 ]
 
 
@@ -40,20 +49,29 @@ def _demo_registrations(event: Event, rng: random.Random) -> str:
 
     s = RegistrationState
     types = {
-        "standard": TicketType(event=event, name="Standard", price=Decimal(250), capacity=420,
-                               description="Both days, lunches and the evening reception.",
-                               position=1),
-        "student": TicketType(event=event, name="Student", price=Decimal(90), capacity=80,
-                              requires_approval=True, position=2,
-                              description="For students with a valid student card "
-                                          "(checked by the organizers)."),
-        "workshop": TicketType(event=event, name="Workshop-day pass", price=Decimal(150),
-                               capacity=40, position=3,
-                               description="Day two only: hands-on workshops."),
-        "partner": TicketType(event=event, name="Partner / Press", price=Decimal(0),
-                              capacity=40, is_public=False, access_code="PARTNER-LSOS",
-                              badge_role=BadgeRole.PRESS, position=4),
-        "speaker": TicketType(event=event, name="Speaker", price=Decimal(0), capacity=None,
+        "standard": TicketType(
+            event=event, name=en_pl("Standard", "Standardowy"), price=Decimal(250),
+            capacity=420, position=1,
+            description=en_pl("Both days, lunches and the evening reception.",
+                              "Oba dni, obiady i wieczorne przyjęcie.")),
+        "student": TicketType(
+            event=event, name=en_pl("Student", "Studencki"), price=Decimal(90), capacity=80,
+            requires_approval=True, position=2,
+            description=en_pl("For students with a valid student card (checked by the "
+                              "organizers).",
+                              "Dla studentów z ważną legitymacją (sprawdzaną przez "
+                              "organizatorów).")),
+        "workshop": TicketType(
+            event=event, name=en_pl("Workshop-day pass", "Karnet na dzień warsztatów"),
+            price=Decimal(150), capacity=40, position=3,
+            description=en_pl("Day two only: hands-on workshops.",
+                              "Tylko drugi dzień: warsztaty praktyczne.")),
+        "partner": TicketType(
+            event=event, name=en_pl("Partner / Press", "Partner / Prasa"), price=Decimal(0),
+            capacity=40, is_public=False, access_code="PARTNER-LSOS",
+            badge_role=BadgeRole.PRESS, position=4),
+        "speaker": TicketType(event=event, name=en_pl("Speaker", "Prelegent"), price=Decimal(0),
+                              capacity=None,
                               is_public=False, access_code="SPEAKER-LSOS",
                               badge_role=BadgeRole.SPEAKER, counts_toward_event_capacity=False,
                               position=5),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.content import LocalizedText
+from conference.content import LocalizedText, current_language
 from conference.extensions import db
 from conference.folding import person_search_key
 from conference.models.events import Event
@@ -205,8 +205,10 @@ class Question(db.Model):
     label: Mapped[LocalizedText] = mapped_column(TranslatedText)
     help_text: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
-    #: Choices of single/multiple-choice questions, one per line.
-    options: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Choices of single/multiple-choice questions, one per line in each language; the
+    #: n-th line of every language is the same choice. Answers store the choice as written
+    #: in the event's default language (``choices``).
+    options: Mapped[LocalizedText] = mapped_column(TranslatedText, default="")
     required: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     #: Hidden questions keep their answers but are no longer asked.
@@ -214,9 +216,45 @@ class Question(db.Model):
 
     event: Mapped[Event] = relationship()
 
+    def _choices_in(self, language: str | None) -> list[str]:
+        text = LocalizedText(self.options).in_language(
+            language, self.event.language if self.event else None)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
     @property
     def choices(self) -> list[str]:
-        return [line.strip() for line in self.options.splitlines() if line.strip()]
+        """The choices as answers store them: in the event's default language."""
+        return self._choices_in(self.event.language if self.event else None)
+
+    def choice_labels(self, language: str | None = None) -> list[tuple[str, str]]:
+        """``(stored value, label)`` of each choice, labelled in ``language`` (default: the
+        page's); a language with fewer lines than the default shows the default's."""
+        labels = self._choices_in(language or current_language())
+        values = self.choices
+        if len(labels) != len(values):
+            labels = values
+        return list(zip(values, labels, strict=True))
+
+    def answer_label(self, value: str, language: str | None = None) -> str:
+        """A stored answer (choices newline-separated) shown in ``language`` (default: the
+        page's), choice by choice; an answer given in another language (before the
+        default language changed), or a text answer, is matched or kept as it is."""
+        if not value or self.kind not in (QuestionKind.SINGLE_CHOICE,
+                                          QuestionKind.MULTIPLE_CHOICE):
+            return value
+        labels = self._choices_in(language or current_language())
+        per_language = [self._choices_in(code) for code in
+                        [self.event.language, *LocalizedText(self.options).languages()]
+                        if code]
+        shown = []
+        for part in value.splitlines():
+            label = part
+            for choices in per_language:
+                if part in choices and len(choices) == len(labels):
+                    label = labels[choices.index(part)]
+                    break
+            shown.append(label)
+        return "\n".join(shown)
 
 
 class Answer(db.Model):

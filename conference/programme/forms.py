@@ -27,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from conference.fields import DateField
+from conference.fields import DateField, TranslatedField
 from conference.models import SessionType
 
 TYPE_LABELS = {
@@ -50,7 +50,7 @@ LANGUAGE_CHOICES = [
 
 
 class RoomForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = TranslatedField(_l("Name"), required=True, max_length=120)
     capacity = IntegerField(_l("Capacity (seats)"),
                             validators=[Optional(), NumberRange(min=1, max=100000)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
@@ -58,7 +58,7 @@ class RoomForm(FlaskForm):
 
 
 class TrackForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = TranslatedField(_l("Name"), required=True, max_length=120)
     colour = StringField(
         _l("Colour"), default="#1b7f5c",
         description=_l("A hex colour such as #1b7f5c."),
@@ -79,9 +79,8 @@ class SpeakerForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    abstract = TextAreaField(_l("Abstract (Markdown)"),
-                             validators=[Optional(), Length(max=20000)])
+    title = TranslatedField(_l("Title"), required=True, max_length=300)
+    abstract = TranslatedField(_l("Abstract (Markdown)"), max_length=20000, multiline=True)
     session_type = SelectField(
         _l("Type"), choices=[SelectChoice(t.value, label) for t, label in TYPE_LABELS.items()],
         default=SessionType.TALK.value,

@@ -9,7 +9,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
     URLField,
 )
 from wtforms.validators import (
@@ -93,9 +92,8 @@ _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class TicketTypeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), _TEXT])
-    description = TextAreaField(_l("Description"),
-                                validators=[Optional(), Length(max=5000), _TEXT])
+    name = TranslatedField(_l("Name"), required=True, max_length=120)
+    description = TranslatedField(_l("Description"), max_length=5000, multiline=True)
     includes = TranslatedField(
         _l("What the ticket includes"),
         description=_l("Shown on the public event page, e.g. “Lunch on both days, "
@@ -158,12 +156,14 @@ class RegistrationSettingsForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300), _TEXT])
-    help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=500), _TEXT])
+    label = TranslatedField(_l("Question"), required=True, max_length=300)
+    help_text = TranslatedField(_l("Help text"), max_length=500)
     kind = SelectField(_l("Kind of answer"), choices=[
         SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
-    options = TextAreaField(_l("Options"), description=_l("Choice questions: one option per line."),
-                            validators=[Optional(), Length(max=5000), _TEXT])
+    options = TranslatedField(
+        _l("Options"), max_length=5000, multiline=True,
+        description=_l("Choice questions: one option per line, the same options in the same "
+                       "order in every language."))
     required = BooleanField(_l("An answer is required"))
     position = IntegerField(_l("Position on the form"), default=0,
                             validators=[Optional(), NumberRange(min=-1000, max=1000)])

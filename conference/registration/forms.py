@@ -111,7 +111,7 @@ def _question_field(question: Question) -> Field:
     validators = [InputRequired()] if question.required else [Optional()]
     label = question.label
     help_text = question.help_text or None
-    choices = [SelectChoice(c, c) for c in question.choices]
+    choices = [SelectChoice(value, label) for value, label in question.choice_labels()]
     kind = question.kind
     if kind is QuestionKind.SHORT_TEXT:
         return StringField(label, description=help_text,

@@ -11,6 +11,8 @@ from conference.content import clean_text, configured_content_languages
 from conference.extensions import db
 from conference.models import Event, EventKind, EventStatus, SeatsDisplay
 from conference.services import DomainError
+from conference.services.cfp.decisions import name_speaker_ticket_type_in
+from conference.services.checkin.checkpoints import name_entrances_in
 
 
 class EventError(DomainError):
@@ -77,6 +79,8 @@ def save_event(
                        few_seats_threshold=few_seats_threshold)
     if event.id is None:
         db.session.add(event)
+    else:
+        name_system_texts_in(event)
     return event
 
 
@@ -94,3 +98,12 @@ def _apply_public_face(event: Event, *, pitch, kind, seats_display,
             raise EventError(str(_l("Enter a number of seats of at least 1.")),
                              field="few_seats_threshold")
         event.few_seats_threshold = few_seats_threshold
+
+
+def name_system_texts_in(event: Event) -> None:
+    """Names the system created for ``event`` (the speakers' ticket type, the entrances)
+    get the system's name in languages the event offers and they lack, unless the organizers
+    renamed them (then the missing language falls back to the default, and the back office
+    marks it "missing translation")."""
+    name_speaker_ticket_type_in(event)
+    name_entrances_in(event)

@@ -362,16 +362,17 @@ def test_a_subject_is_not_prefixed_twice(app, make_event):
 
 @pytest.mark.parametrize(("language", "entrance", "speaker"), [
     ("pl", "Wejście główne", "Prelegent"), ("en", "Main entrance", "Speaker")])
-def test_system_made_names_are_in_the_events_language(app, make_event, language, entrance,
-                                                      speaker):
+def test_system_made_names_fall_back_to_the_events_default_language(
+        app, make_event, language, entrance, speaker):
     from conference.services.cfp.decisions import speaker_ticket_type
 
-    event = make_event(language=language)
+    event = make_event(language=language)  # in Polish and English, ``language`` the default
     with app.test_request_context(headers={"Accept-Language": "de"}):  # reader's language
-        assert [c.name for c in ensure_checkpoints(event)] == [entrance]
-        assert speaker_ticket_type(event).name == speaker
+        assert [c.name.in_language("de", language) for c in ensure_checkpoints(event)] == [
+            entrance]
+        assert speaker_ticket_type(event).name.in_language("de", language) == speaker
     db.session.commit()
-    assert db.session.execute(db.select(TicketType.name)).scalar_one() == speaker
+    assert db.session.execute(db.select(TicketType.name)).scalar_one().exact(language) == speaker
 
 
 def test_new_events_are_polish_and_the_organizers_can_choose(app, make_user, login,

@@ -6,12 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale, get_locale, pgettext
+from flask import current_app
+from flask_babel import force_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
-from conference.content import LocalizedText, localize
+from conference.content import (
+    LocalizedText,
+    add_missing_languages,
+    clean_text,
+    localize,
+    text_in_languages,
+)
 from conference.extensions import db
 from conference.models import (
     BadgeRole,
@@ -92,34 +98,31 @@ def get_template(event: Event, kind: DecisionKind) -> DecisionTemplate:
     ).scalar_one_or_none()
     if template is None:
         subject, body = DEFAULT_TEMPLATES[kind]
-        # The default text in each of the event's languages the interface speaks, so that
-        # each speaker reads it in theirs.
-        languages = [code for code in event.content_languages
-                     if code in current_app.config["LANGUAGES"]] or [
-            str(get_locale()) if has_request_context() else "en"]
-        subjects, bodies = {}, {}
-        for code in languages:
-            with force_locale(code):
-                subjects[code], bodies[code] = str(subject), str(body)
-        template = DecisionTemplate(event_id=event.id, kind=kind,
-                                    subject=LocalizedText(subjects), body=LocalizedText(bodies))
+        template = DecisionTemplate(
+            event_id=event.id, kind=kind,
+            subject=text_in_languages(event.content_languages, subject),
+            body=text_in_languages(event.content_languages, body))
     return template
 
 
-def save_template(event: Event, kind: DecisionKind, subject: str, body: str) -> DecisionTemplate:
-    """Store an edited template; unknown placeholders are refused."""
+def save_template(event: Event, kind: DecisionKind, subject: LocalizedText | str,
+                  body: LocalizedText | str) -> DecisionTemplate:
+    """Store an edited template (a text per language); unknown placeholders are refused."""
+    subject, body = clean_text(subject), clean_text(body)
     for text, field in ((subject, "subject"), (body, "body")):
-        unknown = sorted(set(BRACED_PATTERN.findall(text)) - set(PLACEHOLDERS))
+        used = {name for value in text.translations().values()
+                for name in BRACED_PATTERN.findall(value)}
+        unknown = sorted(used - set(PLACEHOLDERS))
         if unknown:
             raise TemplateInvalid(
                 _l("Unknown placeholder: %(names)s. Use %(known)s.",
                        names=", ".join(f"{{{n}}}" for n in unknown),
                        known=", ".join(f"{{{n}}}" for n in PLACEHOLDERS)),
                 field=field)
-    if not subject.strip() or not body.strip():
+    if not subject.exact(event.language) or not body.exact(event.language):
         raise TemplateInvalid(_l("Subject and text are required."), field="subject")
     template = get_template(event, kind)
-    template.subject = subject.strip()
+    template.subject = subject
     template.body = body
     db.session.add(template)
     return template
@@ -139,6 +142,7 @@ def _text_to_html(text: str) -> str:
 
 
 def _decision_emails(proposal: Proposal, template: DecisionTemplate, kind: str) -> None:
+    event = proposal.event
     for link in proposal.speaker_links:
         speaker = link.speaker
         event = proposal.event
@@ -307,20 +311,40 @@ def decline_participation(proposal: Proposal, now: dt.datetime | None = None) ->
     return proposal
 
 
-def speaker_ticket_type(event: Event) -> TicketType:
-    """The event's hidden speaker ticket type (made on first use, named in the event's
-    language); it uses no public seat."""
-    ticket_type = db.session.execute(
+def _speaker_ticket_name() -> str:
+    return pgettext("ticket type", "Speaker")
+
+
+def find_speaker_ticket_type(event: Event) -> TicketType | None:
+    """The event's hidden speaker ticket type, if it has one yet."""
+    return db.session.execute(
         db.select(TicketType).filter_by(
             event_id=event.id, badge_role=BadgeRole.SPEAKER, is_public=False,
             counts_toward_event_capacity=False,
         ).order_by(TicketType.id).limit(1)
     ).scalar_one_or_none()
+
+
+def name_speaker_ticket_type_in(event: Event) -> None:
+    """After the event's languages changed: the speaker ticket type gets the system's name
+    in the new languages, unless the organizers renamed it."""
+    ticket_type = find_speaker_ticket_type(event)
+    if ticket_type is not None:
+        name = add_missing_languages(ticket_type.name, event.content_languages,
+                                     _speaker_ticket_name)
+        if name is not None:
+            ticket_type.name = name
+
+
+def speaker_ticket_type(event: Event) -> TicketType:
+    """The event's hidden speaker ticket type (made on first use, named in each of the
+    event's languages); it uses no public seat."""
+    name_speaker_ticket_type_in(event)  # made before the event had its present languages
+    ticket_type = find_speaker_ticket_type(event)
     if ticket_type is None:
-        with force_locale(event.language):  # a name organizers and attendees read
-            name = pgettext("ticket type", "Speaker")
         ticket_type = TicketType(
-            event_id=event.id, name=name, price=0, capacity=None,
+            event_id=event.id, name=text_in_languages(event.content_languages,
+                                                      _speaker_ticket_name), price=0, capacity=None,
             is_public=False, badge_role=BadgeRole.SPEAKER, counts_toward_event_capacity=False,
             position=1000,
         )

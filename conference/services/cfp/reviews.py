@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from conference.content import LocalizedText, clean_text
 from conference.extensions import db
 from conference.models import (
     Event,
@@ -46,13 +47,15 @@ def criteria_of(event: Event) -> list[ReviewCriterion]:
     ).scalars())
 
 
-def add_criterion(event: Event, name: str, description: str = "") -> ReviewCriterion:
+def add_criterion(event: Event, name: LocalizedText | str,
+                  description: LocalizedText | str = "") -> ReviewCriterion:
     """A new scoring criterion, placed last."""
-    if not name.strip():
+    name = clean_text(name)
+    if not name:
         raise ReviewError(_l("A name is required."), field="name")
     position = len(criteria_of(event))
-    criterion = ReviewCriterion(event_id=event.id, name=name.strip(),
-                                description=description.strip(), position=position)
+    criterion = ReviewCriterion(event_id=event.id, name=name,
+                                description=clean_text(description), position=position)
     db.session.add(criterion)
     return criterion
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
+from conference.content import LocalizedText, clean_text, localized_sort
 from conference.extensions import db
 from conference.models import CfpSessionType, CfpSettings, Event, SessionType, Track
 from conference.models.speakers import cfp_tracks
@@ -36,7 +37,7 @@ def offered_tracks(event: Event) -> list[Track]:
     """Tracks offered in the call."""
     return list(db.session.execute(
         db.select(Track).join(cfp_tracks, cfp_tracks.c.track_id == Track.id)
-        .where(cfp_tracks.c.event_id == event.id).order_by(Track.name)
+        .where(cfp_tracks.c.event_id == event.id).order_by(localized_sort(Track.name))
     ).scalars())
 
 
@@ -47,7 +48,7 @@ def save_cfp_settings(
     closes_at: dt.datetime,
     session_types: dict[SessionType, int],
     track_ids: list[int],
-    guidelines: str = "",
+    guidelines: LocalizedText | str = "",
     hide_reviews_until_own: bool = True,
     anonymous_review: bool = False,
 ) -> CfpSettings:
@@ -70,7 +71,7 @@ def save_cfp_settings(
     settings = get_cfp_settings(event) or CfpSettings(event_id=event.id)
     settings.opens_at = opens_at
     settings.closes_at = closes_at
-    settings.guidelines = guidelines
+    settings.guidelines = clean_text(guidelines)
     settings.hide_reviews_until_own = hide_reviews_until_own
     settings.anonymous_review = anonymous_review
     db.session.add(settings)

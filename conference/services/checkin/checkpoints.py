@@ -6,8 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 
+from conference.content import (
+    LocalizedText,
+    add_missing_languages,
+    clean_text,
+    text_in_languages,
+)
 from conference.extensions import db
 from conference.models import (
     CheckIn,
@@ -30,15 +36,38 @@ class CheckpointError(DomainError):
     code = "checkpoint_error"
 
 
+def _main_entrance_name() -> str:
+    return gettext("Main entrance")
+
+
+def _shortened(text: LocalizedText, length: int) -> LocalizedText:
+    return LocalizedText({code: value[:length] for code, value in
+                          LocalizedText(text).translations().items()})
+
+
+def name_entrances_in(event: Event) -> None:
+    """After the event's languages changed: entrances the system named get its name in the
+    new languages, unless the organizers renamed them. Flushes nothing."""
+    entrances = db.session.execute(
+        db.select(Checkpoint).filter_by(event_id=event.id, session_id=None)
+    ).scalars()
+    for checkpoint in entrances:
+        name = add_missing_languages(checkpoint.name, event.content_languages,
+                                     _main_entrance_name)
+        if name is not None:
+            checkpoint.name = name
+
+
 def ensure_checkpoints(event: Event) -> list[Checkpoint]:
-    """An entrance (named in the event's language) and one checkpoint per scheduled bookable
-    workshop; flushes. Idempotent."""
+    """An entrance (named in each of the event's languages) and one checkpoint per scheduled
+    bookable workshop (named as the session, in its languages); flushes. Idempotent."""
     existing = db.session.execute(
         db.select(Checkpoint).filter_by(event_id=event.id)
     ).scalars().all()
+    name_entrances_in(event)  # made before the event had its present languages
     if not any(c.is_entrance for c in existing):
-        with force_locale(event.language):  # a name door staff and organizers read
-            name = gettext("Main entrance")
+        # A name door staff, organizers and attendees read, in each of the event's languages.
+        name = text_in_languages(event.content_languages, _main_entrance_name)
         db.session.add(Checkpoint(event_id=event.id, name=name, position=0))
     have_sessions = {c.session_id for c in existing if c.session_id}
     workshops = db.session.execute(
@@ -49,15 +78,15 @@ def ensure_checkpoints(event: Event) -> list[Checkpoint]:
     ).scalars().all()
     for position, session in enumerate(workshops, start=10):
         if session.id not in have_sessions:
-            db.session.add(Checkpoint(event_id=event.id, name=session.title[:120],
+            db.session.add(Checkpoint(event_id=event.id, name=_shortened(session.title, 120),
                                       session_id=session.id, position=position))
     db.session.flush()
     return checkpoints_of(event)
 
 
-def add_entrance(event: Event, name: str) -> Checkpoint:
+def add_entrance(event: Event, name: LocalizedText | str) -> Checkpoint:
     """Another entrance (e.g. "Gate 2"); entries at all entrances count together."""
-    name = name.strip()[:120]
+    name = _shortened(clean_text(name), 120)
     if not name:
         raise CheckpointError("name required", field="name")
     checkpoint = Checkpoint(event_id=event.id, name=name, position=1)

@@ -78,8 +78,7 @@ def subject_naming_event(subject: str, event: Event | None) -> str:
     """``"LifeScience Open Space 2026: Your registration is confirmed"``: the subject
     after the event's name, in the current language, so that an inbox shows which event
     writes. Unchanged without an event or when the subject names the event already."""
-    # ``str()`` picks the language of the moment (the recipient's, under force_locale); the
-    # text's own str value is the language it was loaded in.
+    # ``str()``: an event's name in the language current now (the reader's, when forced).
     name = " ".join(str(event.name).split()) if event is not None else ""
     if not name or name.casefold() in " ".join(subject.split()).casefold():
         return subject

@@ -7,6 +7,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from conference.content import localized_sort
 from conference.extensions import db
 from conference.models import (
     AgendaFeed,
@@ -45,7 +46,7 @@ def listed_sessions(event: Event) -> list[Session]:
                 Session.starts_at.is_not(None),
                 Session.ends_at.is_not(None),
             )
-            .order_by(Session.starts_at, Room.position, Room.name, Session.id)
+            .order_by(Session.starts_at, Room.position, localized_sort(Room.name), Session.id)
             .options(selectinload(Session.speakers), selectinload(Session.track),
                      selectinload(Session.room))
         ).scalars()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from conference.content import LocalizedText, clean_text, localized_sort
 from conference.extensions import db
 from conference.models import (
     Event,
@@ -62,14 +63,15 @@ class AlreadyCancelled(ProgrammeError):
 def rooms_of(event: Event) -> list[Room]:
     """The event's rooms in their display order."""
     return list(db.session.execute(
-        db.select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.name)
+        db.select(Room).where(Room.event_id == event.id).order_by(Room.position,
+                                                                 localized_sort(Room.name))
     ).scalars())
 
 
 def tracks_of(event: Event) -> list[Track]:
     """The event's tracks by name."""
     return list(db.session.execute(
-        db.select(Track).where(Track.event_id == event.id).order_by(Track.name)
+        db.select(Track).where(Track.event_id == event.id).order_by(localized_sort(Track.name))
     ).scalars())
 
 
@@ -85,11 +87,11 @@ def local_instant(event: Event, day: dt.date, time: dt.time) -> dt.datetime:
     return instant
 
 
-def save_room(room: Room, *, event: Event, name: str, capacity: int | None,
+def save_room(room: Room, *, event: Event, name: LocalizedText | str, capacity: int | None,
               notes: str = "") -> Room:
     """Create or update a room of ``event``."""
     room.event = event
-    room.name = name.strip()
+    room.name = clean_text(name)
     room.capacity = capacity
     room.notes = notes or ""
     db.session.add(room)
@@ -97,10 +99,10 @@ def save_room(room: Room, *, event: Event, name: str, capacity: int | None,
     return room
 
 
-def save_track(track: Track, *, event: Event, name: str, colour: str) -> Track:
+def save_track(track: Track, *, event: Event, name: LocalizedText | str, colour: str) -> Track:
     """Create or update a track of ``event``."""
     track.event = event
-    track.name = name.strip()
+    track.name = clean_text(name)
     track.colour = colour.lower()
     db.session.add(track)
     db.session.flush()
@@ -111,8 +113,8 @@ def save_session(
     session: Session,
     *,
     event: Event,
-    title: str,
-    abstract: str = "",
+    title: LocalizedText | str,
+    abstract: LocalizedText | str = "",
     session_type: SessionType = SessionType.TALK,
     track: Track | None = None,
     room: Room | None = None,
@@ -141,8 +143,8 @@ def save_session(
         raise ProgrammeError(_l("Seats must be at least 1."), field="seat_capacity")
     before = _snapshot(session) if session.id is not None else None
     session.event = event
-    session.title = title.strip()
-    session.abstract = abstract or ""
+    session.title = clean_text(title)
+    session.abstract = clean_text(abstract)
     session.session_type = session_type
     session.track = track
     session.room = room

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from conference.content import localized_sort
 from conference.extensions import db
 from conference.models import (
     CheckIn,
@@ -24,6 +25,7 @@ from conference.models import (
     TicketType,
 )
 from conference.models.registrations import SEAT_HOLDING_STATES
+from conference.models.types import TranslatedText
 from conference.services.registration.payment import payment_state_condition
 from conference.services.registration.search import matches_search, search_words
 from conference.services.registration.settings import ticket_types_of
@@ -36,7 +38,7 @@ SORT_COLUMNS = {
     "email": (Registration.email,),
     "organization": (Registration.organization,),
     "country": (Registration.country,),
-    "ticket_type": (TicketType.position, TicketType.name),
+    "ticket_type": (TicketType.position, TicketType.name),  # the name in the page's language
     "state": (Registration.state,),
     "payment": (Registration.payment_status,),
     "created": (Registration.created_at,),
@@ -91,7 +93,8 @@ class RegistrationFilter:
 
     def select(self, event: Event) -> sa.Select:
         """Registrations matching the filter, in the chosen order (ties broken by id)."""
-        columns = SORT_COLUMNS.get(self.sort, SORT_COLUMNS["created"])
+        columns = [localized_sort(column) if isinstance(column.type, TranslatedText) else column
+                   for column in SORT_COLUMNS.get(self.sort, SORT_COLUMNS["created"])]
         order = [c.desc() if self.descending else c.asc() for c in columns]
         order.append(Registration.id.desc() if self.descending else Registration.id.asc())
         return (db.select(Registration).join(TicketType, Registration.ticket_type_id ==

@@ -231,7 +231,9 @@ def _lock(event: Event) -> dict[str, TicketType]:
             db.session.execute(
                 db.select(Event.id).where(Event.id == event.id).with_for_update())
         query = query.with_for_update()
-    return {t.name.casefold(): t for t in db.session.execute(query).scalars()}
+    # A ticket type is found by its name in any of its languages (unique per event).
+    return {name.casefold(): t for t in db.session.execute(query).scalars()
+            for name in [t.name, *t.name.translations().values()] if name}
 
 
 def _import_rows(event, rows, *, by_user, ignore_capacity, notify, now) -> ImportResult:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from conference.content import clean_text
+from conference.content import LocalizedText, clean_text, language_name, localized_sort
 from conference.extensions import db
 from conference.models import (
     VAT_RATES,
@@ -43,6 +43,12 @@ class RegistrationAdminError(DomainError):
 
 class TooFewChoices(RegistrationAdminError):
     code = "too_few_choices"
+
+
+class OptionsDoNotLineUp(RegistrationAdminError):
+    """The languages of a choice question list different numbers of options."""
+
+    code = "options_do_not_line_up"
 
 
 class InvalidSalesWindow(RegistrationAdminError):
@@ -78,10 +84,10 @@ def _lock(row: TicketType | Question) -> None:
 class TicketTypeFields:
     """What an organizer sets on a ticket type (instants already in UTC)."""
 
-    name: str
-    description: str = ""
+    name: LocalizedText | str
+    description: LocalizedText | str = ""
     #: What the ticket includes, shown on the public event page (translated).
-    includes: str = ""
+    includes: LocalizedText | str = ""
     price: Decimal = Decimal("0")
     currency: str = "PLN"
     #: One of ``conference.models.VAT_RATES``.
@@ -119,11 +125,13 @@ def save_ticket_type(event: Event, ticket_type: TicketType | None,
         raise InvalidSalesWindow(str(_l("Sales must close after they open.")),
                                  field="sales_close_at")
     own_id = ticket_type.id if ticket_type else -1
+    name = clean_text(fields.name)
     names = db.session.execute(
         db.select(TicketType.name).where(TicketType.event_id == event.id,
                                          TicketType.id != own_id)).scalars()
-    if fields.name.strip().casefold() in {n.casefold() for n in names}:
-        # Names identify ticket types in the guest import.
+    taken = {value.casefold() for other in names for value in other.translations().values()}
+    if any(value.casefold() in taken for value in name.translations().values() if value):
+        # Names (in any language) identify ticket types in the guest import.
         raise RegistrationAdminError(str(_l("Another ticket type has this name.")),
                                      field="name")
     access_code = (fields.access_code or "").strip() or None
@@ -149,8 +157,8 @@ def save_ticket_type(event: Event, ticket_type: TicketType | None,
     else:
         is_new = False
         old_capacity = ticket_type.capacity
-    ticket_type.name = fields.name.strip()
-    ticket_type.description = fields.description.strip()
+    ticket_type.name = name
+    ticket_type.description = clean_text(fields.description)
     ticket_type.includes = clean_text(fields.includes)
     ticket_type.price = fields.price
     ticket_type.currency = fields.currency
@@ -173,7 +181,7 @@ def ticket_types_of(event: Event) -> list[TicketType]:
     """The event's ticket types in the organizer's order."""
     return list(db.session.execute(
         db.select(TicketType).where(TicketType.event_id == event.id)
-        .order_by(TicketType.position, TicketType.name, TicketType.id)
+        .order_by(TicketType.position, localized_sort(TicketType.name), TicketType.id)
     ).scalars())
 
 
@@ -240,29 +248,49 @@ def save_registration_settings(
 # --- Questions -------------------------------------------------------------------------
 
 
-def save_question(event: Event, question: Question | None, *, label: str, help_text: str,
-                  kind: QuestionKind, options: str, required: bool, position: int,
+def save_question(event: Event, question: Question | None, *, label: LocalizedText | str,
+                  help_text: LocalizedText | str, kind: QuestionKind,
+                  options: LocalizedText | str, required: bool, position: int,
                   active: bool) -> Question:
     """Create or update a registration question. Choice questions need two choices.
 
-    Options are kept one per line, trimmed, without blank lines or repeats. The caller
+    Options are kept one per line, trimmed, without blank lines or repeats, per language;
+    every language typed must list as many options as the others (the n-th option of each
+    language is one choice: answers store it in the event's default language). The caller
     commits.
     """
-    choices = list(dict.fromkeys(line.strip() for line in options.splitlines() if line.strip()))
-    if kind in CHOICE_KINDS and len(choices) < 2:
-        raise TooFewChoices(str(_l("A choice question needs at least two options, one per line.")),
-                            field="options")
+    per_language = {code: _option_lines(text)
+                    for code, text in LocalizedText(options).translations().items()}
+    per_language = {code: lines for code, lines in per_language.items() if lines}
+    if kind in CHOICE_KINDS:
+        counts = {len(lines) for lines in per_language.values()}
+        if not per_language or min(counts) < 2:
+            raise TooFewChoices(
+                str(_l("A choice question needs at least two options, one per line.")),
+                field="options")
+        if len(counts) > 1:
+            raise OptionsDoNotLineUp(
+                str(_l("Give the same number of options in every language (%(counts)s).",
+                       counts=", ".join(f"{language_name(code) if code else '*'}: {len(lines)}"
+                                        for code, lines in per_language.items()))),
+                field="options")
     if question is None:
         question = Question(event_id=event.id)
         db.session.add(question)
-    question.label = label.strip()
-    question.help_text = help_text.strip()
+    question.label = clean_text(label)
+    question.help_text = clean_text(help_text)
     question.kind = kind
-    question.options = "\n".join(choices) if kind in CHOICE_KINDS else ""
+    question.options = (LocalizedText({code: "\n".join(lines)
+                                       for code, lines in per_language.items()})
+                        if kind in CHOICE_KINDS else LocalizedText())
     question.required = required
     question.position = position
     question.active = active
     return question
+
+
+def _option_lines(text: str) -> list[str]:
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
 
 
 def questions_of(event: Event, *, active_only: bool = False) -> list[Question]:
