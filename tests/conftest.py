@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.fixtures.checkin",
     "tests.fixtures.regadmin",
     "tests.fixtures.badges",
+    "tests.fixtures.payments",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -15,7 +15,20 @@ from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, Scan
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
-from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
+from conference.models.payments import (
+    BankTransferSettings,
+    DeadlineAction,
+    Order,
+    OrderEvent,
+    OrderState,
+)
+from conference.models.bank import (
+    BankTransaction,
+    ReviewReason,
+    StatementCsvMapping,
+    StatementImport,
+    TransactionState,
+)
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -52,6 +65,12 @@ __all__ = [
     "DeadlineAction",
     "Order",
     "OrderState",
+    "OrderEvent",
+    "BankTransaction",
+    "ReviewReason",
+    "StatementCsvMapping",
+    "StatementImport",
+    "TransactionState",
     "CfpSessionType",
     "CfpSettings",
     "DecisionEmail",

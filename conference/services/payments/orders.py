@@ -16,6 +16,7 @@ from conference.models import (
     RegistrationState,
 )
 from conference.services.payments import reference as references
+from conference.services.payments import state as payment_state
 from conference.services.payments.bank_account import bank_transfer_settings
 
 #: Days to pay when the event has no bank-transfer settings yet.
@@ -60,6 +61,7 @@ def open_order(registration: Registration, *, now: dt.datetime) -> Order | None:
     )
     db.session.add(order)
     registration.order = order
+    payment_state.add_history(order, "created", now=now)
     return order
 
 
@@ -71,12 +73,22 @@ _STATE_FOR_STATUS = {
 }
 
 
-def follow_payment_status(registration: Registration) -> None:
+def follow_payment_status(registration: Registration, *, by_user=None,
+                          now: dt.datetime | None = None) -> None:
     """Bring the registration's order in line with a payment status set by hand (an order
-    of one; group orders get their own rule). The caller commits."""
+    of one; a group order is paid through its own page). The caller commits."""
     order = registration.order
-    if order is not None and len(order.registrations) == 1:
-        order.state = _STATE_FOR_STATUS[registration.payment_status]
+    if order is None or len(order.registrations) != 1:
+        return
+    status = registration.payment_status
+    if status is PaymentStatus.PAID and order.state in payment_state.OPEN_STATES:
+        payment_state.record_payment(order, order.outstanding, by=by_user, method="other",
+                                     note="marked paid on the registration", now=now)
+    elif status is not PaymentStatus.PAID and order.state is not _STATE_FOR_STATUS[status]:
+        if status is PaymentStatus.UNPAID:
+            order.amount_paid = 0
+        payment_state.set_order_state(order, _STATE_FOR_STATUS[status], "state", by=by_user,
+                                      note=f"payment status set to {status.value}", now=now)
 
 
 def open_missing_orders(event: Event, *, now: dt.datetime) -> int:
