@@ -12,10 +12,19 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conference.extensions import db
-from conference.models import Order, OrderEvent, OrderState, PaymentStatus, RegistrationState
+from conference.models import (
+    Order,
+    OrderEvent,
+    OrderState,
+    PaymentStatus,
+    Registration,
+    RegistrationState,
+)
 from conference.models.types import utcnow
 from conference.services import DomainError
 
@@ -75,11 +84,47 @@ def clean_amount(value) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+class PaymentBatch:
+    """Changes of many orders written at the end in a few multi-row statements (a
+    statement import pays thousands of orders; the unit of work would send one UPDATE per
+    order). The orders' attributes are set as already saved, so no flush repeats them."""
+
+    def __init__(self) -> None:
+        self.history: list[dict] = []
+        self.orders: dict[int, Order] = {}
+        self.paid_registrations: list[int] = []
+
+    def write(self) -> None:
+        if self.orders:
+            db.session.execute(sa.update(Order.__table__).where(
+                Order.__table__.c.id == sa.bindparam("order_id")).values(
+                amount_paid=sa.bindparam("new_amount_paid"), state=sa.bindparam("new_state")),
+                [{"order_id": o.id, "new_amount_paid": o.amount_paid, "new_state": o.state}
+                 for o in self.orders.values()])
+        if self.history:
+            db.session.execute(OrderEvent.__table__.insert(), self.history)
+        if self.paid_registrations:
+            table = Registration.__table__
+            db.session.execute(table.update().where(table.c.id == sa.bindparam("rid"))
+                               .values(payment_status=PaymentStatus.PAID),
+                               [{"rid": rid} for rid in self.paid_registrations])
+        self.history, self.orders, self.paid_registrations = [], {}, []
+
+
 def add_history(order: Order, kind: str, *, by=None, now: dt.datetime | None = None,
-                amount: Decimal | None = None, method: str = "", note: str = "") -> OrderEvent:
-    """Add a line to the order's history (its state after the change is recorded)."""
-    # Setting ``order`` (not appending to ``order.history``) keeps an unloaded history
-    # unloaded: a statement import touches thousands of orders.
+                amount: Decimal | None = None, method: str = "", note: str = "",
+                batch: PaymentBatch | None = None) -> OrderEvent | None:
+    """Add a line to the order's history (its state after the change is recorded).
+
+    With ``batch``, the line is written by ``batch.write()`` with many others.
+    """
+    if batch is not None:
+        batch.history.append({"order_id": order.id, "kind": kind, "amount": amount,
+                      "state": order.state, "method": method, "at": now or utcnow(),
+                      "user_id": by.id if by is not None else None,
+                      "note": (note or "").strip()[:2000]})
+        return None
+    # ``order=`` (not ``order.history.append``): an unloaded history stays unloaded.
     line = OrderEvent(order=order, kind=kind, amount=amount, state=order.state,
                       method=method, at=now or utcnow(),
                       user_id=by.id if by is not None else None, note=(note or "").strip()[:2000])
@@ -96,20 +141,26 @@ def _state_for_received(order: Order) -> OrderState:
     return OrderState.PAID
 
 
-def _set_registrations_paid(order: Order, paid: bool) -> None:
+def _set_registrations_paid(order: Order, paid: bool,
+                            batch: PaymentBatch | None = None) -> None:
     """Keep the registrations' payment status in step with their order."""
     for registration in order.registrations:
         if registration.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED):
             continue
         if paid and registration.payment_status is PaymentStatus.UNPAID:
-            registration.payment_status = PaymentStatus.PAID
+            if batch is not None:
+                set_committed_value(registration, "payment_status", PaymentStatus.PAID)
+                batch.paid_registrations.append(registration.id)
+            else:
+                registration.payment_status = PaymentStatus.PAID
         elif not paid and registration.payment_status is PaymentStatus.PAID:
             registration.payment_status = PaymentStatus.UNPAID
 
 
 def record_payment(order: Order, amount, *, by=None, method: str = "bank_transfer",
                    note: str = "", now: dt.datetime | None = None,
-                   allow_closed: bool = False) -> OrderEvent:
+                   allow_closed: bool = False,
+                   batch: PaymentBatch | None = None) -> OrderEvent | None:
     """Money received for ``order``: PARTIALLY_PAID or PAID (an over-payment is recorded
     as received and noted). OrderNotOpen for a cancelled/refunded/free order unless
     ``allow_closed`` (an organizer accepting a late transfer). The caller commits."""
@@ -122,12 +173,18 @@ def record_payment(order: Order, amount, *, by=None, method: str = "bank_transfe
         raise OrderNotOpen(str(_l("This order does not take payments (it is %(state)s).",
                                   state=order.state.value)))
     was_paid = order.state is OrderState.PAID
-    order.amount_paid = (order.amount_paid or Decimal("0")) + amount
-    order.state = _state_for_received(order)
+    received = (order.amount_paid or Decimal("0")) + amount
+    if batch is not None:
+        set_committed_value(order, "amount_paid", received)
+        set_committed_value(order, "state", _state_for_received(order))
+        batch.orders[order.id] = order
+    else:
+        order.amount_paid = received
+        order.state = _state_for_received(order)
     line = add_history(order, "payment", by=by, now=now, amount=amount, method=method,
-                       note=note)
+                       note=note, batch=batch)
     if order.state is OrderState.PAID and not was_paid:
-        _set_registrations_paid(order, True)
+        _set_registrations_paid(order, True, batch)
         on_order_paid(order, now)
     return line
 

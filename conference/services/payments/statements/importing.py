@@ -16,6 +16,7 @@ import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -95,16 +96,16 @@ class _Matcher:
         return fitting[0] if len(fitting) == 1 else None
 
 
-def _apply(item: StatementLine, transaction: BankTransaction, matcher: _Matcher,
-           now: dt.datetime) -> None:
+def _apply(item: StatementLine, transaction: dict, matcher: _Matcher, now: dt.datetime,
+           batch: payment_state.PaymentBatch) -> None:
     reference = normalise_reference(item.title)
     order = matcher.by_reference.get(reference) if reference else None
     if order is None:
-        transaction.state, transaction.reason = TransactionState.REVIEW, ReviewReason.UNKNOWN
         suggested = matcher.suggestion(item)
-        transaction.suggested_order_id = suggested.id if suggested is not None else None
+        transaction.update(state=TransactionState.REVIEW, reason=ReviewReason.UNKNOWN,
+                           suggested_order_id=suggested.id if suggested is not None else None)
         return
-    transaction.order_id = order.id
+    transaction["order_id"] = order.id
     if order.currency != item.currency:
         reason = ReviewReason.CURRENCY
     elif order.state not in payment_state.OPEN_STATES:
@@ -116,10 +117,11 @@ def _apply(item: StatementLine, transaction: BankTransaction, matcher: _Matcher,
     else:
         payment_state.record_payment(
             order, item.amount, method="statement", now=now,
-            note=f"{item.booked_on.isoformat()} {item.payer_name} ({item.bank_id})".strip())
-        transaction.state = TransactionState.MATCHED
+            note=f"{item.booked_on.isoformat()} {item.payer_name} ({item.bank_id})".strip(),
+            batch=batch)
+        transaction["state"] = TransactionState.MATCHED
         return
-    transaction.state, transaction.reason = TransactionState.REVIEW, reason
+    transaction.update(state=TransactionState.REVIEW, reason=reason)
 
 
 def import_statement(event: Event, data: bytes, *, filename: str, file_format: str, by=None,
@@ -147,22 +149,27 @@ def import_statement(event: Event, data: bytes, *, filename: str, file_format: s
     known = set(db.session.execute(db.select(BankTransaction.bank_id).where(
         BankTransaction.event_id == event.id)).scalars())
     matcher = _Matcher(event)
-    rows = []
+    rows: list[dict] = []
+    batch = payment_state.PaymentBatch()
     for item in credits:
         if item.bank_id in known:
             record.duplicates += 1
             continue
         known.add(item.bank_id)
-        transaction = BankTransaction(
-            event_id=event.id, import_id=record.id, bank_id=item.bank_id,
-            booked_on=item.booked_on, amount=item.amount, currency=item.currency,
-            payer_name=item.payer_name, payer_account=item.payer_account,
-            title=item.title[:2000])
-        _apply(item, transaction, matcher, now)
+        transaction = {
+            "event_id": event.id, "import_id": record.id, "bank_id": item.bank_id,
+            "booked_on": item.booked_on, "amount": item.amount, "currency": item.currency,
+            "payer_name": item.payer_name, "payer_account": item.payer_account,
+            "title": item.title[:2000], "reason": None, "order_id": None,
+            "suggested_order_id": None}
+        _apply(item, transaction, matcher, now, batch)
         rows.append(transaction)
-    db.session.add_all(rows)
+    # Multi-row INSERTs instead of the unit of work's bookkeeping of thousands of objects.
+    if rows:
+        db.session.execute(BankTransaction.__table__.insert(), rows)
+    batch.write()
     record.new = len(rows)
-    record.matched = sum(row.state is TransactionState.MATCHED for row in rows)
+    record.matched = sum(row["state"] is TransactionState.MATCHED for row in rows)
     record.review = record.new - record.matched
     db.session.flush()
     return record
