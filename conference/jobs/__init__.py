@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 #: The task that runs each job kind (``Job.kind`` -> Celery task name).
 TASK_FOR_KIND = {
     "badges.print_run": "jobs.badges.print_run",
+    "payments.statement_import": "jobs.payments.statement_import",
 }
 
 
@@ -78,6 +79,8 @@ def beat_schedule(app: Flask) -> dict:
         "expire-waitlist-offers": {"task": "jobs.registration.expire_offers",
                                    "schedule": timedelta(minutes=1),
                                    "options": {"expires": 60}},
+        "payment-deadlines": {"task": "jobs.payments.deadlines",
+                              "schedule": timedelta(minutes=15), "options": {"expires": 900}},
         "purge-job-results": {"task": "jobs.purge_results", "schedule": timedelta(hours=6),
                               "options": {"expires": 6 * 3600}},
     }

@@ -34,6 +34,7 @@ bp = Blueprint("jobs_manage", __name__)
 
 KIND_LABELS = {
     "badges.print_run": _l("Badge print run"),
+    "payments.statement_import": _l("Bank statement import"),
 }
 
 STATE_LABELS = {

@@ -69,7 +69,7 @@ class BankTransfer:
         if order.currency == "EUR":
             codes.append("epc")
         return PaymentInstructions(
-            method=self.code, amount=order.amount, currency=order.currency,
+            method=self.code, amount=order.outstanding, currency=order.currency,
             payee_name=settings.payee_name, iban=settings.iban, bank_name=settings.bank_name,
             bic=settings.bic, reference=order.reference, due_at=order.due_at,
             qr_codes=tuple(codes),
