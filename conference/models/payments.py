@@ -75,6 +75,8 @@ class Order(db.Model):
     reminder_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: When the deadline passed unpaid and its action (cancel or flag) was applied.
     overdue_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Secret of the payer's order page (group orders: the contact person may not attend).
+    token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     event: Mapped[Event] = relationship()
     registrations: Mapped[list[Registration]] = relationship(back_populates="order",

@@ -25,6 +25,8 @@ def upgrade():
         batch_op.add_column(sa.Column('reminder_sent_at', sa.DateTime(timezone=True),
                                       nullable=True))
         batch_op.add_column(sa.Column('overdue_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('token', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_payment_order_token'), ['token'])
     with op.batch_alter_table('payment_order', schema=None) as batch_op:
         batch_op.alter_column('amount_paid', server_default=None)
     # Orders already paid before history existed received their full amount.
@@ -169,6 +171,8 @@ def downgrade():
     with op.batch_alter_table('bank_transfer_settings', schema=None) as batch_op:
         batch_op.drop_column('reminder_days')
     with op.batch_alter_table('payment_order', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_payment_order_token'), type_='unique')
+        batch_op.drop_column('token')
         batch_op.drop_column('overdue_at')
         batch_op.drop_column('reminder_sent_at')
         batch_op.drop_column('amount_paid')

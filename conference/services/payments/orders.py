@@ -15,6 +15,7 @@ from conference.models import (
     Registration,
     RegistrationState,
 )
+from conference.models.registrations import new_token
 from conference.services.payments import reference as references
 from conference.services.payments import state as payment_state
 from conference.services.payments.bank_account import bank_transfer_settings
@@ -62,6 +63,34 @@ def open_order(registration: Registration, *, now: dt.datetime) -> Order | None:
     db.session.add(order)
     registration.order = order
     payment_state.add_history(order, "created", now=now)
+    return order
+
+
+def open_group_order(event: Event, registrations: list[Registration], *, payer_name: str,
+                     payer_email: str, payer_organization: str, now: dt.datetime
+                     ) -> Order | None:
+    """One order for a contact person's group: the sum of the tickets owed, one reference,
+    one secret page for the payer. None when nothing is owed. All paid tickets must be in
+    one currency (the caller checks). Runs in the registering transaction."""
+    owing = [r for r in registrations
+             if r.ticket_type.price and r.payment_status is PaymentStatus.UNPAID]
+    if not owing:
+        return None
+    settings = bank_transfer_settings(event)
+    days = settings.deadline_days if settings is not None else DEFAULT_DEADLINE_DAYS
+    order = Order(
+        event=event, payer_name=payer_name, payer_email=payer_email,
+        payer_organization=payer_organization,
+        amount=sum((r.ticket_type.price for r in owing), start=owing[0].ticket_type.price * 0),
+        currency=owing[0].ticket_type.currency, reference=new_reference(event),
+        state=OrderState.UNPAID, created_at=now, due_at=due_date_end(event, now, days),
+        token=new_token(), amount_paid=0,
+    )
+    db.session.add(order)
+    for registration in registrations:
+        registration.order = order
+    payment_state.add_history(order, "created", now=now,
+                              note=f"group of {len(registrations)}")
     return order
 
 
