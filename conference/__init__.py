@@ -77,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
     from conference.payments import bp as payments_bp
+    from conference.payments_manage import bp as payments_manage_bp
+    from conference.group_orders import bp as group_orders_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
@@ -98,3 +100,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_manage_bp)
     app.register_blueprint(jobs_manage_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(payments_manage_bp)
+    app.register_blueprint(group_orders_bp)
