@@ -70,7 +70,33 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(ticket_type=registration.ticket_type, question=question,
                  link_token=_invitation_link(make_user))
     world.update(job=_job_world(event))
+    world.update(_payments_world(event))
     return world
+
+
+def _payments_world(event) -> dict:
+    """A group order with its payer page, and a bank credit waiting for a decision."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from conference.models import BankTransaction, TicketType, TransactionState
+    from conference.services.registration.group import Contact, GroupMember, register_group
+    from tests.fixtures.registration import attendee
+
+    ticket_type = TicketType(event=event, name="Paid pass", price=Decimal("250"),
+                             currency="PLN", capacity=10)
+    db.session.add(ticket_type)
+    db.session.commit()
+    order = register_group(event, Contact(name="Maria Payer", email="payer@example.org",
+                                          organization="Selvita"),
+                           [GroupMember(ticket_type, attendee())], privacy_consent=True)
+    transaction = BankTransaction(event_id=event.id, bank_id="access-1",
+                                  booked_on=dt.date(2026, 3, 5), amount=Decimal("99.00"),
+                                  currency="PLN", title="Darowizna",
+                                  state=TransactionState.REVIEW)
+    db.session.add(transaction)
+    db.session.commit()
+    return {"order": order, "bank_transaction": transaction}
 
 
 def _invitation_link(make_user) -> str:
@@ -160,6 +186,9 @@ def url_values(world) -> dict[str, object]:
         "user_id": world["users"]["door"].id,
         "link_token": world["link_token"],
         "job_id": world["job"].id,
+        "order_id": world["order"].id,
+        "order_token": world["order"].token,
+        "transaction_id": world["bank_transaction"].id,
     }
 
 
