@@ -73,12 +73,12 @@ def _register_blueprints(app: Flask) -> None:
     from conference.cfp import bp as cfp_bp
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
+    from conference.group_orders import bp as group_orders_bp
     from conference.jobs_manage import bp as jobs_manage_bp
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
     from conference.payments import bp as payments_bp
     from conference.payments_manage import bp as payments_manage_bp
-    from conference.group_orders import bp as group_orders_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp

@@ -11,6 +11,13 @@ from conference.models.agenda import (
     StarredSession,
     Track,
 )
+from conference.models.bank import (
+    BankTransaction,
+    ReviewReason,
+    StatementCsvMapping,
+    StatementImport,
+    TransactionState,
+)
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import CheckinRule, Event, EventStatus, WaitlistMode
 from conference.models.jobs import Job, JobState
@@ -21,13 +28,6 @@ from conference.models.payments import (
     Order,
     OrderEvent,
     OrderState,
-)
-from conference.models.bank import (
-    BankTransaction,
-    ReviewReason,
-    StatementCsvMapping,
-    StatementImport,
-    TransactionState,
 )
 from conference.models.registrations import (
     Answer,

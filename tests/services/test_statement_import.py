@@ -100,7 +100,8 @@ def test_a_credit_in_another_currency_waits_for_review(paid_event, make_order):
 def test_an_unknown_credit_gets_a_suggestion_by_amount_and_payer_name(paid_event, make_order):
     order = make_order(paid_event, first_name="Grzegorz", last_name="Brzęczyszczykiewicz")
     make_order(paid_event, first_name="Ewa", last_name="Zielińska")
-    _import(paid_event, mt940_statement([("250.00", "Konferencja", "GRZEGORZ BRZECZYSZCZYKIEWICZ")]))
+    _import(paid_event,
+            mt940_statement([("250.00", "Konferencja", "GRZEGORZ BRZECZYSZCZYKIEWICZ")]))
     [transaction] = _transactions(paid_event)
     assert (transaction.reason, transaction.suggested_order_id) == (ReviewReason.UNKNOWN,
                                                                     order.id)
@@ -229,7 +230,7 @@ def _polish_csv(rows: list[str]) -> bytes:
 def test_a_polish_bank_csv_in_windows_1250_with_comma_decimals_is_matched(csv_event, make_order):
     order = make_order(csv_event)
     data = _polish_csv([f"05.03.2026;1 250,00;PLN;Opłata {order.reference};Łucja Żak;",
-                        f"05.03.2026;-15,00;PLN;Prowizja;Bank;"])
+                        "05.03.2026;-15,00;PLN;Prowizja;Bank;"])
     order.amount = Decimal("1250.00")
     db.session.commit()
     record = _import(csv_event, data, "csv")

@@ -23,7 +23,6 @@ from conference.models import (
     StatementImport,
     TransactionState,
 )
-from conference.services.payments.statements.csv_format import save_csv_mapping
 from tests.fixtures.payments import mt940_statement
 
 

@@ -16,7 +16,6 @@ import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import functools
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import Counter
