@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from conference.links import add_link
@@ -12,20 +13,20 @@ from conference.models import Event, OrderState, ReviewReason, TransactionState
 bp = Blueprint("payments_manage", __name__, url_prefix="/manage/<slug>")
 
 ORDER_STATE_LABELS = {
-    OrderState.FREE: _l("Free"),
-    OrderState.UNPAID: _l("Unpaid"),
-    OrderState.PARTIALLY_PAID: _l("Partially paid"),
-    OrderState.PAID: _l("Paid"),
-    OrderState.REFUNDED: _l("Refunded"),
-    OrderState.CANCELLED: _l("Cancelled"),
+    OrderState.FREE: lazy_pgettext("order", "Free"),
+    OrderState.UNPAID: lazy_pgettext("order", "Unpaid"),
+    OrderState.PARTIALLY_PAID: lazy_pgettext("order", "Partially paid"),
+    OrderState.PAID: lazy_pgettext("order", "Paid"),
+    OrderState.REFUNDED: lazy_pgettext("order", "Refunded"),
+    OrderState.CANCELLED: lazy_pgettext("order", "Cancelled"),
 }
 FILTER_LABELS = {
-    "unpaid": _l("Unpaid"),
-    "overdue": _l("Overdue"),
-    "partially_paid": _l("Partially paid"),
-    "paid": _l("Paid"),
-    "refunded": _l("Refunded"),
-    "cancelled": _l("Cancelled"),
+    "unpaid": lazy_pgettext("order", "Unpaid"),
+    "overdue": lazy_pgettext("order", "Overdue"),
+    "partially_paid": lazy_pgettext("order", "Partially paid"),
+    "paid": lazy_pgettext("order", "Paid"),
+    "refunded": lazy_pgettext("order", "Refunded"),
+    "cancelled": lazy_pgettext("order", "Cancelled"),
 }
 HISTORY_LABELS = {
     "created": _l("Order opened"),
