@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from conference.extensions import db, limiter
 from conference.group_orders.forms import DEFAULT_ROWS, MAX_ROWS, GroupOrderForm
 from conference.inputs import query_int
+from conference.links import add_link
 from conference.models import Event, EventStatus, TicketType
 from conference.security import get_public_event_or_404, public, secrets_equal, token_access
 from conference.services.payments.methods import payment_instructions
@@ -44,6 +45,17 @@ from conference.services.registration.group import (
 )
 
 bp = Blueprint("group_orders", __name__)
+
+
+def _event_link(event: Event):
+    """On the public event page, while registration is open and a paid ticket is sold."""
+    if event.status is EventStatus.PUBLISHED and any(t.price for t in _ticket_types(event)):
+        return str(_l("Register colleagues in one order")), url_for(
+            "group_orders.register", slug=event.slug)
+    return None
+
+
+bp.record_once(lambda state: add_link(state.app, "event", _event_link))
 
 ROW_ERRORS = {
     InvalidDetails: _l("Please check this attendee's name and email."),

@@ -291,3 +291,8 @@ def test_the_group_form_offers_more_rows(client, paid_event):
 
 def test_a_forged_order_token_is_404(client, paid_event):
     assert client.get(f"/e/{paid_event.slug}/order/{'x' * 32}").status_code == 404
+
+
+def test_the_event_page_links_to_the_group_form_when_a_paid_ticket_is_sold(client, paid_event):
+    page = client.get(f"/e/{paid_event.slug}/").get_data(as_text=True)
+    assert f'href="/e/{paid_event.slug}/register/group"' in page
