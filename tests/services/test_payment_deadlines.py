@@ -115,3 +115,15 @@ def test_nothing_happens_before_the_due_date(paid_event, make_order):
     report = run_deadlines(now=order.due_at - dt.timedelta(minutes=1))
     assert (report.cancelled, report.flagged) == (0, 0)
     assert order.state is OrderState.UNPAID
+
+
+def test_the_beat_runs_the_deadlines_every_quarter_hour(app, paid_event, make_order):
+    from conference.jobs import beat_schedule
+    from conference.jobs.tasks import TASKS
+
+    entry = beat_schedule(app)["payment-deadlines"]
+    assert entry["schedule"] == dt.timedelta(minutes=15)
+    order = make_order(paid_event)
+    order.due_at = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    db.session.commit()
+    assert TASKS[entry["task"]]() == {"reminded": 0, "cancelled": 1, "flagged": 0}

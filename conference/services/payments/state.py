@@ -159,17 +159,15 @@ def _set_registrations_paid(order: Order, paid: bool,
 
 def record_payment(order: Order, amount, *, by=None, method: str = "bank_transfer",
                    note: str = "", now: dt.datetime | None = None,
-                   allow_closed: bool = False,
                    batch: PaymentBatch | None = None) -> OrderEvent | None:
     """Money received for ``order``: PARTIALLY_PAID or PAID (an over-payment is recorded
-    as received and noted). OrderNotOpen for a cancelled/refunded/free order unless
-    ``allow_closed`` (an organizer accepting a late transfer). The caller commits."""
+    as received). OrderNotOpen for a cancelled, refunded, paid or free order. With
+    ``batch`` the writes are collected for ``batch.write()``. The caller commits."""
     now = now or utcnow()
     amount = clean_amount(amount)
     if method not in METHODS and method != "statement":
         raise InvalidMethod(str(_l("Choose how the money was paid.")))
-    if order.state not in OPEN_STATES and not (allow_closed and order.state is not
-                                               OrderState.FREE):
+    if order.state not in OPEN_STATES:
         raise OrderNotOpen(str(_l("This order does not take payments (it is %(state)s).",
                                   state=order.state.value)))
     was_paid = order.state is OrderState.PAID

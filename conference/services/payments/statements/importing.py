@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -173,8 +172,3 @@ def import_statement(event: Event, data: bytes, *, filename: str, file_format: s
     db.session.flush()
     return record
 
-
-def total_received(record: StatementImport) -> Decimal:
-    """The sum of the import's new credits (every currency added up: for a glance only)."""
-    return db.session.scalar(db.select(db.func.coalesce(db.func.sum(BankTransaction.amount), 0))
-                             .where(BankTransaction.import_id == record.id)) or Decimal("0")
