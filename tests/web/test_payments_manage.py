@@ -296,3 +296,26 @@ def test_a_forged_order_token_is_404(client, paid_event):
 def test_the_event_page_links_to_the_group_form_when_a_paid_ticket_is_sold(client, paid_event):
     page = client.get(f"/e/{paid_event.slug}/").get_data(as_text=True)
     assert f'href="/e/{paid_event.slug}/register/group"' in page
+
+
+def test_the_reminder_lead_time_is_saved_with_the_bank_settings(organizer_client, paid_event):
+    from conference.services.payments.bank_account import bank_transfer_settings
+
+    response = organizer_client.post(f"/manage/{paid_event.slug}/payments/bank-transfer", data={
+        "payee_name": "Fundacja", "iban": "PL61 1090 1014 0000 0712 1981 2874",
+        "deadline_days": "10", "reminder_days": "5", "deadline_action": "flag"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert bank_transfer_settings(paid_event).reminder_days == 5
+
+
+def test_a_reminder_of_zero_days_sends_none(paid_event, make_order):
+    import datetime as dt
+
+    from conference.services.payments.bank_account import bank_transfer_settings
+    from conference.services.payments.deadlines import run_deadlines
+
+    bank_transfer_settings(paid_event).reminder_days = 0
+    db.session.commit()
+    order = make_order(paid_event)
+    assert run_deadlines(now=order.due_at - dt.timedelta(hours=1)).reminded == 0

@@ -123,7 +123,7 @@ def run_deadlines(now: dt.datetime | None = None) -> DeadlineReport:
         .order_by(Order.id)).scalars().all()
     for order in candidates:
         days, _ = _settings(order)
-        if order.due_at - dt.timedelta(days=days) <= now:
+        if days and order.due_at - dt.timedelta(days=days) <= now:
             send_reminder(order, now)
             db.session.commit()
             report.reminded += 1
