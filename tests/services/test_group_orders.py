@@ -224,3 +224,10 @@ def test_without_the_lock_two_groups_oversell(app, make_event, make_ticket_type)
     ticket_type = make_ticket_type(event, price=Decimal("250"), capacity=LAST_SEATS)
     _groups_in_parallel(app, event.id, ticket_type.id, PARALLEL_GROUPS)
     assert _held(ticket_type.id) > LAST_SEATS
+
+
+def test_colleagues_are_not_asked_to_pay_the_group_order(paid_event):
+    from conference.services.payments.methods import instructions_for
+
+    _group(paid_event, paid_event.test_ticket)
+    assert [instructions_for(r) for r in _registrations(paid_event)] == [None, None, None]
