@@ -308,3 +308,40 @@ def test_an_ignored_credit_leaves_orders_alone(paid_event, make_order, make_user
     [transaction] = _transactions(paid_event)
     ignore_transaction(transaction, by=organizer, now=NOW)
     assert transaction.state is TransactionState.IGNORED and transaction.resolved_at == NOW
+
+
+# --- Two imports at once (PostgreSQL) ----------------------------------------------------------
+
+
+@pytest.mark.postgres_only
+def test_two_overlapping_statements_imported_at_once_store_each_credit_once(
+        app, paid_event, make_order):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conference.models import Event
+
+    orders = [make_order(paid_event) for _ in range(3)]
+    shared = [("250.00", orders[0].reference, "A", "R0"),
+              ("250.00", orders[1].reference, "B", "R1")]
+    files = [mt940_statement(shared), mt940_statement(shared + [("250.00", orders[2].reference,
+                                                                  "C", "R2")])]
+
+    def one(data: bytes) -> str:
+        with app.app_context():
+            try:
+                import_statement(db.session.get(Event, paid_event.id), data, filename="s",
+                                 file_format="mt940")
+                db.session.commit()
+                return "ok"
+            except Exception as error:  # noqa: BLE001 - every failure is counted
+                db.session.rollback()
+                return repr(error)
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert list(pool.map(one, files)) == ["ok", "ok"]
+    db.session.expire_all()
+    assert len(_transactions(paid_event)) == 3
+    assert all(history_of(order)[-1].kind == "payment" for order in orders)
+    assert all(len([x for x in history_of(o) if x.kind == "payment"]) == 1 for o in orders)

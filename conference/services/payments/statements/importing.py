@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -122,20 +123,33 @@ def _apply(item: StatementLine, transaction: dict, matcher: _Matcher, now: dt.da
     transaction.update(state=TransactionState.REVIEW, reason=reason)
 
 
+def _lock_imports(event: Event) -> None:
+    """One import per event at a time (PostgreSQL: a transaction-level advisory lock; SQLite
+    serialises writers anyway): two overlapping statements imported at once both see the
+    transactions the other wrote, instead of one failing on the unique bank id."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                           {"key": IMPORT_LOCK_NAMESPACE + event.id})
+
+
+#: Keeps the statement-import advisory locks apart from any other advisory lock.
+IMPORT_LOCK_NAMESPACE = 0x5354_0000_0000
+
+
 def import_statement(event: Event, data: bytes, *, filename: str, file_format: str, by=None,
-                     now: dt.datetime | None = None, allow_same_file: bool = False,
-                     ) -> StatementImport:
+                     now: dt.datetime | None = None) -> StatementImport:
     """Read the file and import its new credits (the caller commits; on any error it
-    rolls back and nothing is imported). AlreadyImported for a file imported before
-    (unless ``allow_same_file``), StatementError naming the line for bad input."""
+    rolls back and nothing is imported). AlreadyImported for a file imported before,
+    StatementError naming the line for bad input."""
     now = now or utcnow()
     digest = file_digest(data)
+    lines = read_statement(event, data, file_format)
+    _lock_imports(event)
     earlier = previous_import(event, digest)
-    if earlier is not None and not allow_same_file:
+    if earlier is not None:
         raise AlreadyImported(str(_l("This file was imported already (%(filename)s); "
                                      "importing it again would change nothing.",
                                      filename=earlier.filename)))
-    lines = read_statement(event, data, file_format)
     credits = [item for item in lines if item.is_credit]
     record = StatementImport(event_id=event.id, filename=(filename or "statement")[:200],
                              file_format=file_format, sha256=digest,
