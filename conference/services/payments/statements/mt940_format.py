@@ -52,8 +52,9 @@ def _statement_line_starts(text: str) -> list[int]:
         if found is None:
             raise line_error(line, str(_l("this :61: transaction line is malformed "
                                           "(“%(value)s”).", value=value[:60])))
+        date = found.group("date")
         try:
-            dt.datetime.strptime(found.group("date"), "%y%m%d")
+            dt.date(2000 + int(date[:2]), int(date[2:4]), int(date[4:]))
         except ValueError as error:
             raise line_error(line, str(_l("the date %(value)s of this transaction does not "
                                           "exist.", value=found.group("date")))) from error
@@ -82,6 +83,9 @@ def read_mt940(text: str) -> list[StatementLine]:
     starts = _statement_line_starts(text)
     expected = len(starts)
     transactions = mt940.models.Transactions()
+    # The ``:86:`` details are read here (Polish ``~`` and German ``?`` subfields alike):
+    # the package's own reader of German details would only be work thrown away.
+    transactions.processors["post_transaction_details"] = []
     try:
         transactions.parse(text)
     except Exception as error:  # the package raises bare RuntimeErrors and ValueErrors
