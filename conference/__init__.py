@@ -75,11 +75,13 @@ def _register_blueprints(app: Flask) -> None:
     from conference.cfp_manage import bp as cfp_manage_bp
     from conference.checkin import bp as checkin_bp
     from conference.feedback import bp as feedback_bp
+    from conference.group_orders import bp as group_orders_bp
     from conference.invoices import bp as invoices_bp
     from conference.jobs_manage import bp as jobs_manage_bp
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
     from conference.payments import bp as payments_bp
+    from conference.payments_manage import bp as payments_manage_bp
     from conference.programme import bp as programme_bp
     from conference.promotion_manage import bp as promotion_manage_bp
     from conference.public import bp as public_bp
@@ -108,3 +110,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invoices_bp)
     app.register_blueprint(promotion_manage_bp)
     app.register_blueprint(unsubscribe_bp)
+    app.register_blueprint(payments_manage_bp)
+    app.register_blueprint(group_orders_bp)

@@ -34,6 +34,7 @@ pytest_plugins = [
     "tests.fixtures.certificates",
     "tests.fixtures.invoices",
     "tests.fixtures.messaging",
+    "tests.fixtures.payments",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -31,6 +31,7 @@ TASK_FOR_KIND = {
     "certificates.zip": "jobs.certificates.zip",
     "invoices.zip": "jobs.invoices.zip",
     "mail.bulk": "jobs.mail.bulk",
+    "payments.statement_import": "jobs.payments.statement_import",
 }
 
 
@@ -84,6 +85,8 @@ def beat_schedule(app: Flask) -> dict:
         "expire-waitlist-offers": {"task": "jobs.registration.expire_offers",
                                    "schedule": timedelta(minutes=1),
                                    "options": {"expires": 60}},
+        "payment-deadlines": {"task": "jobs.payments.deadlines",
+                              "schedule": timedelta(minutes=15), "options": {"expires": 900}},
         "purge-job-results": {"task": "jobs.purge_results", "schedule": timedelta(hours=6),
                               "options": {"expires": 6 * 3600}},
     }

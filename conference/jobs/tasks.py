@@ -52,6 +52,22 @@ def run_mail_schedules() -> int:
     return run_schedules()
 
 
+def statement_import(job_id: int) -> None:
+    from conference.services.jobs.core import run_job
+    from conference.services.payments.statements.job import run_statement_import
+
+    run_job(job_id, run_statement_import)
+
+
+def payment_deadlines() -> dict:
+    """Payment reminders and the deadline's action (beat: every 15 minutes)."""
+    from conference.services.payments.deadlines import run_deadlines
+
+    report = run_deadlines()
+    return {"reminded": report.reminded, "cancelled": report.cancelled,
+            "flagged": report.flagged}
+
+
 def deliver_mail() -> dict:
     """The outbox delivery of one round of the mail worker (beat runs it periodically)."""
     from conference.services.messaging.outbox import deliver_pending
@@ -84,6 +100,8 @@ TASKS = {
     "jobs.mail.run_schedules": run_mail_schedules,
     "jobs.registration.expire_offers": expire_waitlist_offers,
     "jobs.purge_results": purge_job_results,
+    "jobs.payments.statement_import": statement_import,
+    "jobs.payments.deadlines": payment_deadlines,
 }
 
 

@@ -38,6 +38,7 @@ KIND_LABELS = {
     "certificates.zip": _l("Certificates (ZIP)"),
     "invoices.zip": _l("Invoices of a period (ZIP)"),
     "mail.bulk": _l("Bulk email"),
+    "payments.statement_import": _l("Bank statement import"),
 }
 
 STATE_LABELS = {

@@ -11,6 +11,13 @@ from conference.models.agenda import (
     StarredSession,
     Track,
 )
+from conference.models.bank import (
+    BankTransaction,
+    ReviewReason,
+    StatementCsvMapping,
+    StatementImport,
+    TransactionState,
+)
 from conference.models.certificates import Certificate, CertificateSettings, ReleaseRule
 from conference.models.checkin import CheckIn, CheckInConflict, Checkpoint, ScanLog
 from conference.models.events import (
@@ -39,7 +46,13 @@ from conference.models.messaging import (
     Unsubscribe,
 )
 from conference.models.outbox import OutboxMessage, OutboxStatus
-from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
+from conference.models.payments import (
+    BankTransferSettings,
+    DeadlineAction,
+    Order,
+    OrderEvent,
+    OrderState,
+)
 from conference.models.promotion import Partner, PartnerLevel
 from conference.models.registrations import (
     Answer,
@@ -87,6 +100,12 @@ __all__ = [
     "DeadlineAction",
     "Order",
     "OrderState",
+    "OrderEvent",
+    "BankTransaction",
+    "ReviewReason",
+    "StatementCsvMapping",
+    "StatementImport",
+    "TransactionState",
     "CfpSessionType",
     "CfpSettings",
     "DecisionEmail",

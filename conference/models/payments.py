@@ -69,13 +69,51 @@ class Order(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Pay by this instant; None when nothing is owed.
     due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Received so far, net of refunds (``services.payments.state`` keeps it).
+    amount_paid: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
+    #: When the payment reminder before ``due_at`` was queued (sent once).
+    reminder_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: When the deadline passed unpaid and its action (cancel or flag) was applied.
+    overdue_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Secret of the payer's order page (group orders: the contact person may not attend).
+    token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     event: Mapped[Event] = relationship()
     registrations: Mapped[list[Registration]] = relationship(back_populates="order",
                                                              order_by="Registration.id")
+    history: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan")
+
+    @property
+    def outstanding(self) -> Decimal:
+        """What the payer still owes (never negative)."""
+        return max(self.amount - (self.amount_paid or Decimal("0")), Decimal("0"))
 
     def __repr__(self) -> str:
         return f"<Order {self.reference} {self.amount} {self.currency} {self.state.value}>"
+
+
+class OrderEvent(db.Model):
+    """One line of an order's payment history: who changed what, when, by how much."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_order.id", ondelete="CASCADE"),
+                                          index=True)
+    #: What happened: ``payment``, ``refund``, ``state``, ``reminder``, ``overdue`` ...
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    #: The money moved (payments and refunds), else None.
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    #: The order's state after this line.
+    state: Mapped[OrderState] = mapped_column(enum_column(OrderState))
+    #: How the money moved: ``bank_transfer``, ``statement``, ``cash``, ``card`` ...
+    method: Mapped[str] = mapped_column(sa.String(30), default="")
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The staff member who did it; None for the system (statement import, deadlines).
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    order: Mapped[Order] = relationship(back_populates="history")
+    user = relationship("User")
 
 
 class BankTransferSettings(db.Model):
@@ -94,5 +132,7 @@ class BankTransferSettings(db.Model):
     deadline_action: Mapped[DeadlineAction] = mapped_column(
         enum_column(DeadlineAction), default=DeadlineAction.CANCEL
     )
+    #: Days before the due date when the payer is reminded.
+    reminder_days: Mapped[int] = mapped_column(default=3)
 
     event: Mapped[Event] = relationship()

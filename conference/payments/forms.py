@@ -27,6 +27,10 @@ class BankTransferForm(FlaskForm):
     deadline_days = IntegerField(
         _l("Payment deadline (days after registering)"), default=14,
         validators=[InputRequired(), NumberRange(min=1, max=MAX_DEADLINE_DAYS)])
+    reminder_days = IntegerField(
+        _l("Remind the payer (days before the deadline)"), default=3,
+        validators=[Optional(), NumberRange(min=0, max=MAX_DEADLINE_DAYS)],
+        description=_l("0: no reminder."))
     deadline_action = SelectField(
         _l("At the deadline"),
         choices=[SelectChoice(action.value, label)

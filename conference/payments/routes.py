@@ -68,7 +68,9 @@ def bank_transfer(event: Event):
                 event, payee_name=form.payee_name.data, iban=form.iban.data,
                 bank_name=form.bank_name.data or "", bic=form.bic.data or "",
                 deadline_days=form.deadline_days.data,
-                deadline_action=DeadlineAction(form.deadline_action.data))
+                deadline_action=DeadlineAction(form.deadline_action.data),
+                reminder_days=form.reminder_days.data
+                if form.reminder_days.data is not None else 3)
         except InvalidBankDetails as error:
             db.session.rollback()
             getattr(form, error.details["field"]).errors.append(error.message)

@@ -24,6 +24,7 @@ from conference.regadmin.forms import (
 )
 from conference.security import event_access
 from conference.services import DomainError
+from conference.services.payments.listing import payment_totals
 from conference.services.registration import waitlist as waitlist_service
 from conference.services.registration.admin import chart_bars, dashboard_figures
 from conference.services.registration.settings import (
@@ -220,4 +221,5 @@ def question_delete(event: Event, question_id: int):
 def dashboard(event: Event):
     figures = dashboard_figures(event)
     return render_template("regadmin/dashboard.html", event=event, figures=figures,
-                           bars=chart_bars(figures.per_day), chart_width=720, chart_height=200)
+                           bars=chart_bars(figures.per_day), chart_width=720, chart_height=200,
+                           money=payment_totals(event))

@@ -82,6 +82,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(_invoice_world(event))
     world.update(partner=_partner_world(event))
     world.update(_mail_world(event, users["organizer"], registration))
+    world.update(_payments_world(event))
     return world
 
 
@@ -162,6 +163,31 @@ def _mail_world(event, organizer, registration) -> dict:
     db.session.commit()
     return {"bulk_message": message, "rule": rule,
             "unsubscribe_token": unsubscribe_token(event, registration.email)}
+
+
+def _payments_world(event) -> dict:
+    """A group order with its payer page, and a bank credit waiting for a decision."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from conference.models import BankTransaction, TicketType, TransactionState
+    from conference.services.registration.group import Contact, GroupMember, register_group
+    from tests.fixtures.registration import attendee
+
+    ticket_type = TicketType(event=event, name="Paid pass", price=Decimal("250"),
+                             currency="PLN", capacity=10)
+    db.session.add(ticket_type)
+    db.session.commit()
+    order = register_group(event, Contact(name="Maria Payer", email="payer@example.org",
+                                          organization="Selvita"),
+                           [GroupMember(ticket_type, attendee())], privacy_consent=True)
+    transaction = BankTransaction(event_id=event.id, bank_id="access-1",
+                                  booked_on=dt.date(2026, 3, 5), amount=Decimal("99.00"),
+                                  currency="PLN", title="Darowizna",
+                                  state=TransactionState.REVIEW)
+    db.session.add(transaction)
+    db.session.commit()
+    return {"order": order, "bank_transaction": transaction}
 
 
 def _invitation_link(make_user) -> str:
@@ -268,6 +294,8 @@ def url_values(world) -> dict[str, object]:
         "bulk_id": world["bulk_message"].id,
         "rule_id": world["rule"].id,
         "unsubscribe_token": world["unsubscribe_token"],
+        "order_token": world["order"].token,
+        "transaction_id": world["bank_transaction"].id,
     }
 
 

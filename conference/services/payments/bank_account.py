@@ -51,7 +51,7 @@ def bank_transfer_settings(event: Event) -> BankTransferSettings | None:
 def save_bank_transfer(event: Event, *, payee_name: str, iban: str, bank_name: str = "",
                        bic: str = "", deadline_days: int = 14,
                        deadline_action: DeadlineAction = DeadlineAction.CANCEL,
-                       ) -> BankTransferSettings:
+                       reminder_days: int = 3) -> BankTransferSettings:
     """Validate and store the event's bank account (the caller commits).
 
     Raises InvalidBankDetails naming the field: an empty payee, an IBAN or BIC that
@@ -66,6 +66,10 @@ def save_bank_transfer(event: Event, *, payee_name: str, iban: str, bank_name: s
         raise InvalidBankDetails(str(_l("The payment deadline must be between 1 and "
                                         "%(days)s days.", days=MAX_DEADLINE_DAYS)),
                                  field="deadline_days")
+    if not 0 <= int(reminder_days) <= MAX_DEADLINE_DAYS:
+        raise InvalidBankDetails(str(_l("The reminder must be between 0 and %(days)s days "
+                                        "before the deadline.", days=MAX_DEADLINE_DAYS)),
+                                 field="reminder_days")
     settings = bank_transfer_settings(event)
     if settings is None:
         settings = BankTransferSettings(event_id=event.id)
@@ -76,6 +80,7 @@ def save_bank_transfer(event: Event, *, payee_name: str, iban: str, bank_name: s
     settings.bic = clean_bic_code
     settings.deadline_days = int(deadline_days)
     settings.deadline_action = deadline_action
+    settings.reminder_days = int(reminder_days)
     return settings
 
 

@@ -69,7 +69,7 @@ class BankTransfer:
         if order.currency == "EUR":
             codes.append("epc")
         return PaymentInstructions(
-            method=self.code, amount=order.amount, currency=order.currency,
+            method=self.code, amount=order.outstanding, currency=order.currency,
             payee_name=settings.payee_name, iban=settings.iban, bank_name=settings.bank_name,
             bic=settings.bic, reference=order.reference, due_at=order.due_at,
             qr_codes=tuple(codes),
@@ -90,8 +90,12 @@ register_method(BankTransfer())
 
 def instructions_for(registration: Registration) -> PaymentInstructions | None:
     """How the attendee pays for ``registration``: only once it is confirmed (a pending or
-    waiting registration is not asked to pay yet), and only while its order is open."""
+    waiting registration is not asked to pay yet), and only while its order is open. In a
+    group order only the payer is asked (the colleagues' pages and emails say nothing)."""
     if registration.state is not RegistrationState.CONFIRMED:
+        return None
+    order = registration.order
+    if order is not None and order.token and registration.email != order.payer_email:
         return None
     return payment_instructions(registration.order)
 

@@ -15,9 +15,11 @@ from conference.models import (
     Registration,
     RegistrationState,
 )
+from conference.models.registrations import new_token
 from conference.services.invoicing.billing import reprice_for_buyer
-from conference.services.invoicing.issue import on_order_cancelled, on_order_paid
+from conference.services.invoicing.issue import on_order_cancelled
 from conference.services.payments import reference as references
+from conference.services.payments import state as payment_state
 from conference.services.payments.bank_account import bank_transfer_settings
 
 #: Days to pay when the event has no bank-transfer settings yet.
@@ -62,6 +64,35 @@ def open_order(registration: Registration, *, now: dt.datetime) -> Order | None:
     )
     db.session.add(order)
     registration.order = order
+    payment_state.add_history(order, "created", now=now)
+    return order
+
+
+def open_group_order(event: Event, registrations: list[Registration], *, payer_name: str,
+                     payer_email: str, payer_organization: str, now: dt.datetime
+                     ) -> Order | None:
+    """One order for a contact person's group: the sum of the tickets owed, one reference,
+    one secret page for the payer. None when nothing is owed. All paid tickets must be in
+    one currency (the caller checks). Runs in the registering transaction."""
+    owing = [r for r in registrations
+             if r.ticket_type.price and r.payment_status is PaymentStatus.UNPAID]
+    if not owing:
+        return None
+    settings = bank_transfer_settings(event)
+    days = settings.deadline_days if settings is not None else DEFAULT_DEADLINE_DAYS
+    order = Order(
+        event=event, payer_name=payer_name, payer_email=payer_email,
+        payer_organization=payer_organization,
+        amount=sum((r.ticket_type.price for r in owing), start=owing[0].ticket_type.price * 0),
+        currency=owing[0].ticket_type.currency, reference=new_reference(event),
+        state=OrderState.UNPAID, created_at=now, due_at=due_date_end(event, now, days),
+        token=new_token(), amount_paid=0,
+    )
+    db.session.add(order)
+    for registration in registrations:
+        registration.order = order
+    payment_state.add_history(order, "created", now=now,
+                              note=f"group of {len(registrations)}")
     return order
 
 
@@ -73,15 +104,22 @@ _STATE_FOR_STATUS = {
 }
 
 
-def follow_payment_status(registration: Registration) -> None:
+def follow_payment_status(registration: Registration, *, by_user=None,
+                          now: dt.datetime | None = None) -> None:
     """Bring the registration's order in line with a payment status set by hand (an order
-    of one; group orders get their own rule). The caller commits."""
+    of one; a group order is paid through its own page). The caller commits."""
     order = registration.order
-    if order is not None and len(order.registrations) == 1:
-        was_paid = order.state is OrderState.PAID
-        order.state = _STATE_FOR_STATUS[registration.payment_status]
-        if order.state is OrderState.PAID and not was_paid:
-            on_order_paid(order)  # the VAT invoice, when the buyer asked for one
+    if order is None or len(order.registrations) != 1:
+        return
+    status = registration.payment_status
+    if status is PaymentStatus.PAID and order.state in payment_state.OPEN_STATES:
+        payment_state.record_payment(order, order.outstanding, by=by_user, method="other",
+                                     note="marked paid on the registration", now=now)
+    elif status is not PaymentStatus.PAID and order.state is not _STATE_FOR_STATUS[status]:
+        if status is PaymentStatus.UNPAID:
+            order.amount_paid = 0
+        payment_state.set_order_state(order, _STATE_FOR_STATUS[status], "state", by=by_user,
+                                      note=f"payment status set to {status.value}", now=now)
 
 
 def open_missing_orders(event: Event, *, now: dt.datetime) -> int:

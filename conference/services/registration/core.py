@@ -319,7 +319,7 @@ def set_payment_status(registration: Registration, status: PaymentStatus, *, by_
                             f"{registration.payment_status.value} → {status.value}",
                             by_user=by_user, now=now)
         registration.payment_status = status
-        orders.follow_payment_status(registration)
+        orders.follow_payment_status(registration, by_user=by_user, now=now)
     db.session.commit()
     return registration
 
