@@ -29,6 +29,7 @@ TASK_FOR_KIND = {
     "badges.print_run": "jobs.badges.print_run",
     "certificates.release": "jobs.certificates.release",
     "certificates.zip": "jobs.certificates.zip",
+    "privacy.anonymise": "jobs.privacy.anonymise",
 }
 
 
@@ -82,6 +83,9 @@ def beat_schedule(app: Flask) -> dict:
                                    "options": {"expires": 60}},
         "purge-job-results": {"task": "jobs.purge_results", "schedule": timedelta(hours=6),
                               "options": {"expires": 6 * 3600}},
+        "anonymise-due-events": {"task": "jobs.privacy.anonymise_due",
+                                 "schedule": timedelta(days=1),
+                                 "options": {"expires": 6 * 3600}},
     }
 
 

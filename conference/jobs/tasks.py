@@ -45,6 +45,21 @@ def expire_waitlist_offers() -> int:
     return len(expire_offers())
 
 
+def anonymise_due_events() -> dict:
+    """Anonymise the personal data the events' retention settings say is due (beat: daily)."""
+    from conference.services.privacy.anonymise import anonymise_due_events as run
+
+    return run()
+
+
+def privacy_anonymise(job_id: int) -> None:
+    """The organizer's "run now": anonymise one event early."""
+    from conference.services.jobs.core import run_job
+    from conference.services.privacy.anonymise import run_anonymise_job
+
+    run_job(job_id, run_anonymise_job)
+
+
 def purge_job_results() -> int:
     """Delete old job results (beat: daily)."""
     from conference.services.jobs.core import purge_old_results
@@ -59,6 +74,8 @@ TASKS = {
     "jobs.mail.deliver_pending": deliver_mail,
     "jobs.registration.expire_offers": expire_waitlist_offers,
     "jobs.purge_results": purge_job_results,
+    "jobs.privacy.anonymise_due": anonymise_due_events,
+    "jobs.privacy.anonymise": privacy_anonymise,
 }
 
 

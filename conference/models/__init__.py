@@ -18,6 +18,7 @@ from conference.models.feedback import Feedback, FeedbackOpening, FeedbackSettin
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
+from conference.models.privacy import RetentionSettings
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -88,6 +89,7 @@ __all__ = [
     "QuestionKind",
     "Registration",
     "ReleaseRule",
+    "RetentionSettings",
     "RegistrationChange",
     "RegistrationState",
     "Role",

@@ -231,11 +231,12 @@ def save_registration_settings(
 
 def save_question(event: Event, question: Question | None, *, label: str, help_text: str,
                   kind: QuestionKind, options: str, required: bool, position: int,
-                  active: bool) -> Question:
+                  active: bool, sensitive: bool = False) -> Question:
     """Create or update a registration question. Choice questions need two choices.
 
-    Options are kept one per line, trimmed, without blank lines or repeats. The caller
-    commits.
+    Options are kept one per line, trimmed, without blank lines or repeats. Answers to a
+    ``sensitive`` question (dietary needs, accessibility) are removed earlier than the rest
+    of the personal data (``services.privacy.retention``). The caller commits.
     """
     choices = list(dict.fromkeys(line.strip() for line in options.splitlines() if line.strip()))
     if kind in CHOICE_KINDS and len(choices) < 2:
@@ -251,6 +252,7 @@ def save_question(event: Event, question: Question | None, *, label: str, help_t
     question.required = required
     question.position = position
     question.active = active
+    question.sensitive = sensitive
     return question
 
 
