@@ -46,10 +46,12 @@ def expire_waitlist_offers() -> int:
 
 
 def anonymise_due_events() -> dict:
-    """Anonymise the personal data the events' retention settings say is due (beat: daily)."""
+    """Anonymise the personal data the events' retention settings say is due, and complete
+    the erasure requests whose waiting time is over (beat: daily)."""
     from conference.services.privacy.anonymise import anonymise_due_events as run
+    from conference.services.privacy.rights import complete_due_erasures
 
-    return run()
+    return {"anonymised": run(), "erasures_completed": complete_due_erasures()}
 
 
 def privacy_anonymise(job_id: int) -> None:

@@ -18,7 +18,7 @@ from conference.models.feedback import Feedback, FeedbackOpening, FeedbackSettin
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
-from conference.models.privacy import RetentionSettings
+from conference.models.privacy import ErasureRequest, ErasureState, RetentionSettings
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -75,6 +75,8 @@ __all__ = [
     "CheckInConflict",
     "CheckinRule",
     "Checkpoint",
+    "ErasureRequest",
+    "ErasureState",
     "Event",
     "EventStatus",
     "Feedback",

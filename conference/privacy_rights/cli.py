@@ -17,7 +17,8 @@ privacy_cli = AppGroup("privacy", help="Retention and anonymisation of personal 
 @click.option("--early", is_flag=True,
               help="With --event: anonymise now, before the retention period is over.")
 def anonymise_command(slug, dry_run, early):
-    """Anonymise the personal data that the events' retention settings say is due."""
+    """Anonymise the personal data that the events' retention settings say is due (and,
+    without --event, complete the erasure requests whose waiting time is over)."""
     from conference.services.privacy.anonymise import anonymise, anonymise_due_events
 
     if slug is None:
@@ -28,8 +29,11 @@ def anonymise_command(slug, dry_run, early):
             for event in events:
                 _echo(event, anonymise(event, dry_run=True))
             return
+        from conference.services.privacy.rights import complete_due_erasures
+
         for done_slug, count in anonymise_due_events().items():
             click.echo(f"event={done_slug} registrations={count}")
+        click.echo(f"erasures_completed={complete_due_erasures()}")
         return
     event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
     if event is None:

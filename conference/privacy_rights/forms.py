@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, IntegerField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from conference.services.privacy.retention import MAX_MONTHS, MAX_SENSITIVE_DAYS
 
@@ -26,3 +26,17 @@ class RunNowForm(FlaskForm):
     confirm = BooleanField(_l("I understand that this cannot be undone"),
                            validators=[InputRequired()])
     submit = SubmitField(_l("Anonymise now"))
+
+
+class ActionForm(FlaskForm):
+    """A button (request erasure, confirm it, complete it): the CSRF token only."""
+
+    submit = SubmitField(_l("Go"))
+
+
+class HoldForm(FlaskForm):
+    reason = StringField(_l("Reason (sent to the attendee)"),
+                         validators=[InputRequired(), Length(max=500)],
+                         description=_l("E.g. an issued invoice that accounting law "
+                                        "requires us to keep."))
+    submit = SubmitField(_l("Hold"))

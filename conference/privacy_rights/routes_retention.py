@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from conference.extensions import db
 from conference.jobs import dispatch
 from conference.links import add_link
 from conference.models import Event
+from conference.privacy_rights.blueprint import bp
 from conference.privacy_rights.forms import RetentionForm, RunNowForm
 from conference.security import event_access
 from conference.services.privacy.anonymise import start_anonymise
@@ -19,8 +20,6 @@ from conference.services.privacy.retention import (
     retention_settings,
     save_retention_settings,
 )
-
-bp = Blueprint("privacy_rights", __name__)
 
 
 def _manage_link(event: Event):

@@ -22,6 +22,7 @@ def upgrade():
         sa.Column('event_id', sa.Integer(), nullable=False),
         sa.Column('months_after_end', sa.Integer(), nullable=False),
         sa.Column('sensitive_days_after_end', sa.Integer(), nullable=False),
+        sa.Column('erasure_days', sa.Integer(), nullable=False, server_default='14'),
         sa.Column('automatic', sa.Boolean(), nullable=False),
         sa.Column('last_run_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('last_run_count', sa.Integer(), nullable=False),
@@ -30,6 +31,31 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('event_id'),
     )
+    op.create_table(
+        'erasure_request',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('event_id', sa.Integer(), nullable=False),
+        sa.Column('registration_id', sa.Integer(), nullable=False),
+        sa.Column('state', sa.Enum('unconfirmed', 'pending', 'held', 'completed',
+                                   name='erasurestate', native_enum=False, length=15),
+                  nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('link_expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('hold_reason', sa.String(length=500), nullable=False),
+        sa.Column('decided_by_id', sa.Integer(), nullable=True),
+        sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['event_id'], ['event.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('token_hash'),
+    )
+    op.create_index('ix_erasure_request_event_id', 'erasure_request', ['event_id'])
+    op.create_index('ix_erasure_request_registration_id', 'erasure_request',
+                    ['registration_id'])
     with op.batch_alter_table('question') as batch:
         batch.add_column(sa.Column('sensitive', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
@@ -44,4 +70,7 @@ def downgrade():
         batch.drop_column('anonymised_at')
     with op.batch_alter_table('question') as batch:
         batch.drop_column('sensitive')
+    op.drop_index('ix_erasure_request_registration_id', table_name='erasure_request')
+    op.drop_index('ix_erasure_request_event_id', table_name='erasure_request')
+    op.drop_table('erasure_request')
     op.drop_table('retention_settings')

@@ -71,6 +71,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(ticket_type=registration.ticket_type, question=question,
                  link_token=_invitation_link(make_user))
     world.update(job=_job_world(event))
+    world.update(_erasure_world(event, make_registration))
     _feedback_world(event, registration, world["session_id"])
     return world
 
@@ -89,6 +90,26 @@ def _feedback_world(event, registration, session_id) -> None:
                   closes_at=utcnow() + dt.timedelta(days=30))
     submit_feedback(registration, rating=4, comment="Well organised")
     db.session.commit()
+
+
+#: The secret of the sample erasure request's emailed confirmation link.
+ERASURE_SECRET = "sample-erasure-confirmation-secret"
+
+
+def _erasure_world(event, make_registration) -> dict:
+    """An unconfirmed erasure request of another attendee, with a known link secret."""
+    import datetime as dt
+    import hashlib
+
+    from conference.models import ErasureRequest
+    from conference.models.types import utcnow
+
+    request = ErasureRequest(event_id=event.id, registration_id=make_registration(event).id,
+                             token_hash=hashlib.sha256(ERASURE_SECRET.encode()).hexdigest(),
+                             link_expires_at=utcnow() + dt.timedelta(days=2))
+    db.session.add(request)
+    db.session.commit()
+    return {"erasure_id": request.id, "erasure_token": ERASURE_SECRET}
 
 
 def _invitation_link(make_user) -> str:
@@ -189,6 +210,8 @@ def url_values(world) -> dict[str, object]:
         "job_id": world["job"].id,
         "certificate_id": world["certificate"].id,
         "public_id": world["certificate"].public_id,
+        "erasure_id": world["erasure_id"],
+        "erasure_token": world["erasure_token"],
     }
 
 
