@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.manage import bp as manage_bp
     from conference.payments import bp as payments_bp
     from conference.payments_manage import bp as payments_manage_bp
+    from conference.privacy_rights import bp as privacy_rights_bp
     from conference.programme import bp as programme_bp
     from conference.promotion_manage import bp as promotion_manage_bp
     from conference.public import bp as public_bp
@@ -112,3 +113,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(unsubscribe_bp)
     app.register_blueprint(payments_manage_bp)
     app.register_blueprint(group_orders_bp)
+    app.register_blueprint(privacy_rights_bp)

@@ -15,6 +15,7 @@ from conference.badges.cli import badges_cli
 from conference.checkin.cli import checkin_cli
 from conference.extensions import db
 from conference.models import Event, Role, User
+from conference.privacy_rights.cli import privacy_cli
 from conference.registration.cli import registrations_cli
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -158,3 +159,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(registrations_cli)
     app.cli.add_command(badges_cli)
     app.cli.add_command(checkin_cli)
+    app.cli.add_command(privacy_cli)

@@ -32,6 +32,7 @@ TASK_FOR_KIND = {
     "invoices.zip": "jobs.invoices.zip",
     "mail.bulk": "jobs.mail.bulk",
     "payments.statement_import": "jobs.payments.statement_import",
+    "privacy.anonymise": "jobs.privacy.anonymise",
 }
 
 
@@ -89,6 +90,9 @@ def beat_schedule(app: Flask) -> dict:
                               "schedule": timedelta(minutes=15), "options": {"expires": 900}},
         "purge-job-results": {"task": "jobs.purge_results", "schedule": timedelta(hours=6),
                               "options": {"expires": 6 * 3600}},
+        "anonymise-due-events": {"task": "jobs.privacy.anonymise_due",
+                                 "schedule": timedelta(days=1),
+                                 "options": {"expires": 6 * 3600}},
     }
 
 

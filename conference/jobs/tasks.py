@@ -83,6 +83,23 @@ def expire_waitlist_offers() -> int:
     return len(expire_offers())
 
 
+def anonymise_due_events() -> dict:
+    """Anonymise the personal data the events' retention settings say is due, and complete
+    the erasure requests whose waiting time is over (beat: daily)."""
+    from conference.services.privacy.anonymise import anonymise_due_events as run
+    from conference.services.privacy.rights import complete_due_erasures
+
+    return {"anonymised": run(), "erasures_completed": complete_due_erasures()}
+
+
+def privacy_anonymise(job_id: int) -> None:
+    """The organizer's "run now": anonymise one event early."""
+    from conference.services.jobs.core import run_job
+    from conference.services.privacy.anonymise import run_anonymise_job
+
+    run_job(job_id, run_anonymise_job)
+
+
 def purge_job_results() -> int:
     """Delete old job results (beat: daily)."""
     from conference.services.jobs.core import purge_old_results
@@ -102,6 +119,8 @@ TASKS = {
     "jobs.purge_results": purge_job_results,
     "jobs.payments.statement_import": statement_import,
     "jobs.payments.deadlines": payment_deadlines,
+    "jobs.privacy.anonymise_due": anonymise_due_events,
+    "jobs.privacy.anonymise": privacy_anonymise,
 }
 
 

@@ -53,6 +53,7 @@ from conference.models.payments import (
     OrderEvent,
     OrderState,
 )
+from conference.models.privacy import ErasureRequest, ErasureState, RetentionSettings
 from conference.models.promotion import Partner, PartnerLevel
 from conference.models.registrations import (
     Answer,
@@ -126,6 +127,8 @@ __all__ = [
     "CheckInConflict",
     "CheckinRule",
     "Checkpoint",
+    "ErasureRequest",
+    "ErasureState",
     "Event",
     "EventStatus",
     "Feedback",
@@ -145,6 +148,7 @@ __all__ = [
     "QuestionKind",
     "Registration",
     "ReleaseRule",
+    "RetentionSettings",
     "RegistrationChange",
     "RegistrationState",
     "Role",

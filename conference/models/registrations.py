@@ -155,6 +155,12 @@ class Registration(db.Model):
     #: Name, organisation and email folded (lower case, no diacritics: ``folding.fold``),
     #: what every search of people matches against; kept up to date by ``refresh_search_key``.
     search_key: Mapped[str] = mapped_column(sa.String(2000), default="")
+    #: When the retention rules (or an erasure) anonymised this person; None while the
+    #: registration still holds personal data. Set in the same transaction as the
+    #: anonymisation itself, so a run that stops half-way leaves no half-anonymised person.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: When the sensitive answers (dietary, accessibility) were removed.
+    sensitive_removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: The order this registration is paid in; None when nothing is owed.
     order_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("payment_order.id", ondelete="SET NULL"), index=True)
@@ -213,6 +219,9 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     #: Hidden questions keep their answers but are no longer asked.
     active: Mapped[bool] = mapped_column(default=True)
+    #: Answers are sensitive (dietary needs, accessibility): they are removed earlier,
+    #: ``RetentionSettings.sensitive_days`` after the event ends.
+    sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     event: Mapped[Event] = relationship()
 

@@ -169,6 +169,9 @@ class QuestionForm(FlaskForm):
                             validators=[Optional(), NumberRange(min=-1000, max=1000)])
     active = BooleanField(_l("Asked on the form"), default=True,
                           description=_l("Hidden questions keep their answers."))
+    sensitive = BooleanField(_l("Sensitive answers (e.g. dietary needs, accessibility)"),
+                             description=_l("Removed earlier than the rest of the personal "
+                                            "data, as set under Privacy › Retention."))
     submit = SubmitField(_l("Save question"))
 
 

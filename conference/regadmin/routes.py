@@ -194,7 +194,7 @@ def _question_form(event: Event, question):
                           help_text=form.help_text.data or "",
                           kind=QuestionKind(form.kind.data), options=form.options.data or "",
                           required=form.required.data, position=form.position.data or 0,
-                          active=form.active.data)
+                          active=form.active.data, sensitive=form.sensitive.data)
         except RegistrationAdminError as error:
             db.session.rollback()
             getattr(form, error.details.get("field", "label")).errors.append(error.message)

@@ -78,6 +78,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(ticket_type=registration.ticket_type, question=question,
                  link_token=_invitation_link(make_user))
     world.update(job=_job_world(event))
+    world.update(_erasure_world(event, make_registration))
     _feedback_world(event, registration, world["session_id"])
     world.update(_invoice_world(event))
     world.update(partner=_partner_world(event))
@@ -188,6 +189,24 @@ def _payments_world(event) -> dict:
     db.session.add(transaction)
     db.session.commit()
     return {"order": order, "bank_transaction": transaction}
+#: The secret of the sample erasure request's emailed confirmation link.
+ERASURE_SECRET = "sample-erasure-confirmation-secret"
+
+
+def _erasure_world(event, make_registration) -> dict:
+    """An unconfirmed erasure request of another attendee, with a known link secret."""
+    import datetime as dt
+    import hashlib
+
+    from conference.models import ErasureRequest
+    from conference.models.types import utcnow
+
+    request = ErasureRequest(event_id=event.id, registration_id=make_registration(event).id,
+                             token_hash=hashlib.sha256(ERASURE_SECRET.encode()).hexdigest(),
+                             link_expires_at=utcnow() + dt.timedelta(days=2))
+    db.session.add(request)
+    db.session.commit()
+    return {"erasure_id": request.id, "erasure_token": ERASURE_SECRET}
 
 
 def _invitation_link(make_user) -> str:
@@ -296,6 +315,8 @@ def url_values(world) -> dict[str, object]:
         "unsubscribe_token": world["unsubscribe_token"],
         "order_token": world["order"].token,
         "transaction_id": world["bank_transaction"].id,
+        "erasure_id": world["erasure_id"],
+        "erasure_token": world["erasure_token"],
     }
 
 

@@ -251,13 +251,14 @@ def save_registration_settings(
 def save_question(event: Event, question: Question | None, *, label: LocalizedText | str,
                   help_text: LocalizedText | str, kind: QuestionKind,
                   options: LocalizedText | str, required: bool, position: int,
-                  active: bool) -> Question:
+                  active: bool, sensitive: bool = False) -> Question:
     """Create or update a registration question. Choice questions need two choices.
 
     Options are kept one per line, trimmed, without blank lines or repeats, per language;
     every language typed must list as many options as the others (the n-th option of each
-    language is one choice: answers store it in the event's default language). The caller
-    commits.
+    language is one choice: answers store it in the event's default language). Answers to a
+    ``sensitive`` question (dietary needs, accessibility) are removed earlier than the rest
+    of the personal data (``services.privacy.retention``). The caller commits.
     """
     per_language = {code: _option_lines(text)
                     for code, text in LocalizedText(options).translations().items()}
@@ -286,6 +287,7 @@ def save_question(event: Event, question: Question | None, *, label: LocalizedTe
     question.required = required
     question.position = position
     question.active = active
+    question.sensitive = sensitive
     return question
 
 

@@ -1,0 +1,1 @@
+"""Personal data: retention and anonymisation, the attendee's rights, privacy settings."""
