@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
     from conference.payments import bp as payments_bp
+    from conference.privacy import bp as privacy_bp
     from conference.programme import bp as programme_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
@@ -102,3 +103,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(privacy_bp)

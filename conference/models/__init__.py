@@ -18,6 +18,7 @@ from conference.models.feedback import Feedback, FeedbackOpening, FeedbackSettin
 from conference.models.jobs import Job, JobState
 from conference.models.outbox import OutboxMessage, OutboxStatus
 from conference.models.payments import BankTransferSettings, DeadlineAction, Order, OrderState
+from conference.models.privacy import ExportLogEntry, PrivacyPolicyVersion, PrivacySettings
 from conference.models.registrations import (
     Answer,
     BadgeRole,
@@ -75,6 +76,9 @@ __all__ = [
     "CheckinRule",
     "Checkpoint",
     "Event",
+    "ExportLogEntry",
+    "PrivacyPolicyVersion",
+    "PrivacySettings",
     "EventStatus",
     "Feedback",
     "FeedbackOpening",

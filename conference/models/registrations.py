@@ -143,7 +143,13 @@ class Registration(db.Model):
     #: While a waiting-list seat is offered: until when the attendee may take it.
     offer_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     privacy_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The version label the person accepted (kept as shown then; ``privacy_policy_version_id``
+    #: names the published version row when the event has one).
     privacy_policy_version: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: The policy version the person saw and accepted; a version with consents cannot be
+    #: deleted (RESTRICT), so the consent never loses its text.
+    privacy_policy_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("privacy_policy_version.id", ondelete="RESTRICT"), index=True)
     consent_public_list: Mapped[bool] = mapped_column(default=False)
     consent_news: Mapped[bool] = mapped_column(default=False)
     #: Name, organisation and email folded (lower case, no diacritics: ``folding.fold``),

@@ -72,7 +72,19 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
                  link_token=_invitation_link(make_user))
     world.update(job=_job_world(event))
     _feedback_world(event, registration, world["session_id"])
+    world.update(policy_version=_privacy_world(event))
     return world
+
+
+def _privacy_world(event):
+    """A published privacy policy and the public participant list turned on."""
+    from conference.services.privacy.participants import set_public_list_enabled
+    from conference.services.privacy.policy import publish_policy
+
+    version = publish_policy(event, controller_name="Life Science Cluster", text="Policy")
+    set_public_list_enabled(event, True)
+    db.session.commit()
+    return version
 
 
 def _feedback_world(event, registration, session_id) -> None:
@@ -189,6 +201,8 @@ def url_values(world) -> dict[str, object]:
         "job_id": world["job"].id,
         "certificate_id": world["certificate"].id,
         "public_id": world["certificate"].public_id,
+        "number": world["policy_version"].number,
+        "version_id": world["policy_version"].id,
     }
 
 

@@ -33,6 +33,7 @@ from conference.models.types import utcnow
 from conference.security import secrets_equal
 from conference.services import DomainError
 from conference.services.payments import orders
+from conference.services.privacy.policy import record_consent
 from conference.services.programme.workshops import release_bookings
 from conference.services.registration import seats, waitlist
 from conference.services.registration.attendee_input import (
@@ -177,10 +178,11 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
             created_at=now, state_changed_at=now,
             payment_status=status_for_price(ticket_type),
             privacy_consent_at=now if privacy_consent else None,
-            privacy_policy_version=event.privacy_policy_version if privacy_consent else "",
             consent_public_list=consent_public_list, consent_news=consent_news,
             waitlist_seq=seats.take_waitlist_number(event) if state is S.WAITLISTED else None,
         )
+        if privacy_consent:
+            record_consent(registration, event)
         registration.refresh_search_key()
         db.session.add(registration)
         registration.answers = [Answer(question_id=qid, value=value)
