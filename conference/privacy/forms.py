@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from conference.fields import SelectField, TranslatedField
+from conference.fields import TranslatedField
 from conference.services.privacy.policy import TEXT_MAX
 
 
@@ -38,11 +38,3 @@ class OptInForm(FlaskForm):
     """The attendee's own choice on their private page."""
 
     submit = SubmitField(_l("Save"))
-
-
-class AccessLogFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    event = SelectField(_l("Event"), validators=[Optional()], coerce=str, choices=[])
-    user = SelectField(_l("Staff member"), validators=[Optional()], coerce=str, choices=[])

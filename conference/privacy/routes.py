@@ -3,12 +3,13 @@ list and the attendee's choice to be on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.extensions import db
+from conference.inputs import query_int
 from conference.links import add_link
 from conference.models import Event, PrivacyPolicyVersion, Registration
 from conference.privacy.forms import (
@@ -24,8 +25,10 @@ from conference.security import (
     get_in_event_or_404,
     get_public_event_or_404,
     public,
+    superuser_required,
     token_access,
 )
+from conference.services.privacy.access_log import list_exports, logged_events, logged_users
 from conference.services.privacy.participants import (
     privacy_settings,
     public_list_enabled,
@@ -141,8 +144,6 @@ def public_list_choice(slug: str, token: str):
         abort(404)
     form = OptInForm()
     if form.validate_on_submit():
-        from flask import request
-
         listed = request.form.get("listed") == "yes"
         if set_public_list_consent(registration, listed):
             db.session.commit()
@@ -203,3 +204,22 @@ def delete_version(event: Event, version_id: int):
             db.session.commit()
             flash(_("Version %(number)s is deleted.", number=number), "success")
     return redirect(url_for("privacy.manage", slug=event.slug))
+
+
+# --- Superusers: who saw what --------------------------------------------------------------
+
+#: Log lines per page.
+LOG_PER_PAGE = 50
+
+
+@bp.route("/manage/access-log")
+@superuser_required
+def access_log():
+    """Every export of personal data, newest first, filtered by event and staff member."""
+    event_id = query_int("event", minimum=1)
+    user_id = query_int("user", minimum=1)
+    page = list_exports(event_id=event_id, user_id=user_id,
+                        page=query_int("page", minimum=1) or 1, per_page=LOG_PER_PAGE)
+    args = {k: v for k, v in (("event", event_id), ("user", user_id)) if v}
+    return render_template("privacy/access_log.html", page=page, args=args,
+                           events=logged_events(), users=logged_users())
