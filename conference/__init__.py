@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
     from conference.registration import bp as registration_bp
+    from conference.reports import bp as reports_bp
     from conference.review import bp as review_bp
 
     app.register_blueprint(public_bp)
@@ -104,3 +105,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(reports_bp)

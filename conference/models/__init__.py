@@ -30,6 +30,7 @@ from conference.models.registrations import (
     RegistrationState,
     TicketType,
 )
+from conference.models.reports import FunderReportSettings
 from conference.models.speakers import (
     CfpSessionType,
     CfpSettings,
@@ -81,6 +82,7 @@ __all__ = [
     "PrivacySettings",
     "EventStatus",
     "Feedback",
+    "FunderReportSettings",
     "FeedbackOpening",
     "FeedbackSettings",
     "Job",

@@ -119,6 +119,10 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     organization: Mapped[str] = mapped_column(sa.String(200), default="")
     job_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: One of the event's organisation types (``FunderReportSettings.organisation_types``,
+    #: its default-language line), for the funder's indicators; "" when not asked.
+    organisation_type: Mapped[str] = mapped_column(sa.String(100), default="",
+                                                   server_default="")
     #: ISO 3166-1 alpha-2.
     country: Mapped[str] = mapped_column(sa.String(2), default="")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")

@@ -52,6 +52,7 @@ from conference.services.registration.core import (
     SalesClosed,
     SoldOut,
 )
+from conference.services.reports.settings import organisation_types
 
 bp = Blueprint("registration", __name__)
 
@@ -157,6 +158,7 @@ def register(slug: str):
     questions = active_questions(event)
     form = form_with_questions(RegistrationForm, questions)()
     form.country.choices = country_choices()
+    form.organisation_type.choices = [("", _("Choose…"))] + organisation_types(event, _locale())
     form.ticket_type.choices = []  # filled below, only when the form is shown
     if request.method == "GET":
         form.access_code.data = code
@@ -175,6 +177,7 @@ def register(slug: str):
                     privacy_consent=form.privacy_consent.data,
                     consent_public_list=form.consent_public_list.data,
                     consent_news=form.consent_news.data,
+                    organisation_type=form.organisation_type.data or "",
                     join_waitlist=form.join_waitlist.data, access_code=code,
                 )
             except AlreadyRegistered as error:

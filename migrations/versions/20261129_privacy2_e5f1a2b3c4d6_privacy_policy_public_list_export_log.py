@@ -73,7 +73,20 @@ def upgrade():
                     unique=False)
     op.create_index(op.f('ix_export_log_entry_event_id'), 'export_log_entry', ['event_id'],
                     unique=False)
+    op.create_table(
+        'funder_report_settings',
+        sa.Column('event_id', sa.Integer(), nullable=False),
+        sa.Column('funder_name', sa.Text(), nullable=False),
+        sa.Column('funder_logo_filename', sa.String(length=200), nullable=True),
+        sa.Column('organisation_types', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['event_id'], ['event.id'],
+                                name=op.f('fk_funder_report_settings_event_id_event'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('event_id', name=op.f('pk_funder_report_settings')),
+    )
     with op.batch_alter_table('registration') as batch:
+        batch.add_column(sa.Column('organisation_type', sa.String(length=100), nullable=False,
+                                   server_default=''))
         batch.add_column(sa.Column('privacy_policy_version_id', sa.Integer(), nullable=True))
         batch.create_index(batch.f('ix_registration_privacy_policy_version_id'),
                            ['privacy_policy_version_id'], unique=False)
@@ -90,6 +103,8 @@ def downgrade():
             type_='foreignkey')
         batch.drop_index(batch.f('ix_registration_privacy_policy_version_id'))
         batch.drop_column('privacy_policy_version_id')
+        batch.drop_column('organisation_type')
+    op.drop_table('funder_report_settings')
     op.drop_index(op.f('ix_export_log_entry_event_id'), table_name='export_log_entry')
     op.drop_index(op.f('ix_export_log_entry_user_id'), table_name='export_log_entry')
     op.drop_index(op.f('ix_export_log_entry_at'), table_name='export_log_entry')

@@ -203,6 +203,7 @@ def url_values(world) -> dict[str, object]:
         "public_id": world["certificate"].public_id,
         "number": world["policy_version"].number,
         "version_id": world["policy_version"].id,
+        "day": world["event"].starts_on.isoformat(),
     }
 
 
