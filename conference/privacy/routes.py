@@ -159,7 +159,7 @@ def public_list_choice(slug: str, token: str):
 def manage(event: Event):
     current = current_policy(event)
     form = PublishPolicyForm(obj=current)
-    list_form = PublicListForm(obj=privacy_settings(event))
+    list_form = PublicListForm(prefix="list", obj=privacy_settings(event))
     if list_form.submit_list.data and list_form.validate_on_submit():
         set_public_list_enabled(event, list_form.public_list_enabled.data)
         db.session.commit()
@@ -185,8 +185,7 @@ def manage(event: Event):
     versions = policy_versions(event)
     return render_template(
         "privacy/manage.html", event=event, form=form, list_form=list_form,
-        versions=versions, consents={v.id: consent_count(v) for v in versions},
-        delete_form=DeleteVersionForm())
+        versions=versions, consents={v.id: consent_count(v) for v in versions})
 
 
 @bp.route("/manage/<slug>/privacy/versions/<int:version_id>/delete", methods=["POST"])

@@ -113,7 +113,7 @@ def test_organizer_turns_on_the_public_list(organizer, make_event):
     event = make_event()
     client = organizer(event)
     client.post(f"/manage/{event.slug}/privacy",
-                data={"public_list_enabled": "y", "submit_list": "1"})
+                data={"list-public_list_enabled": "y", "list-submit_list": "1"})
     assert client.get(f"/e/{event.slug}/participants").status_code == 200
 
 
