@@ -3,7 +3,7 @@ list and the attendee's choice to be on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -128,8 +128,11 @@ def participants(slug: str):
     event = get_public_event_or_404(slug)
     if not public_list_enabled(event):
         abort(404)
-    return render_template("privacy/participants.html", event=event,
-                           people=public_participants(event))
+    response = Response(render_template("privacy/participants.html", event=event,
+                                        people=public_participants(event)))
+    # Someone who leaves the list must be gone at once, from shared caches too.
+    response.headers.setdefault("Cache-Control", "no-cache")
+    return response
 
 
 # --- The attendee ------------------------------------------------------------------------

@@ -167,5 +167,15 @@ def test_private_page_hides_the_choice_while_the_list_is_off(client, make_event,
 def test_a_forged_token_cannot_change_the_choice(client, make_event):
     event = make_event()
     set_public_list_enabled(event, True)
+    db.session.commit()
     response = client.post(f"/e/{event.slug}/r/{'x' * 32}/public-list", data={"listed": "yes"})
     assert response.status_code == 404
+
+
+def test_participant_list_is_never_served_stale_from_a_cache(client, make_event):
+    event = make_event()
+    set_public_list_enabled(event, True)
+    db.session.commit()
+    response = client.get(f"/e/{event.slug}/participants")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] in ("no-cache", "no-store")
