@@ -82,12 +82,14 @@ def _register_blueprints(app: Flask) -> None:
     from conference.manage import bp as manage_bp
     from conference.payments import bp as payments_bp
     from conference.payments_manage import bp as payments_manage_bp
+    from conference.privacy import bp as privacy_bp
     from conference.privacy_rights import bp as privacy_rights_bp
     from conference.programme import bp as programme_bp
     from conference.promotion_manage import bp as promotion_manage_bp
     from conference.public import bp as public_bp
     from conference.regadmin import bp as regadmin_bp
     from conference.registration import bp as registration_bp
+    from conference.reports import bp as reports_bp
     from conference.review import bp as review_bp
     from conference.unsubscribe import bp as unsubscribe_bp
 
@@ -114,3 +116,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_manage_bp)
     app.register_blueprint(group_orders_bp)
     app.register_blueprint(privacy_rights_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(reports_bp)

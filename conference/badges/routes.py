@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from conference.audit import log_export
 from conference.badges.forms import (
     STATE_LABELS,
     BadgeFilterForm,
@@ -127,6 +128,8 @@ def print_run(event: Event):
         flash(error.message, "error")
         return redirect(url_for("badges.index", slug=event.slug, **_selection_args(selection)))
     db.session.commit()
+    log_export("badges.print_run", event=event,
+               filters={"job_id": job.id, **selection.as_params()}, row_count=job.progress_total)
     if created:
         dispatch(job)
     else:
@@ -171,7 +174,11 @@ def registration_badge(event: Event, registration_id: int):
 def registration_badge_pdf(event: Event, registration_id: int):
     """One person's badge, whatever the state (organizers may print a pending one)."""
     registration = _registration_or_404(event, registration_id)
-    return _download(event, [registration], f"badge-{registration.id}.pdf")
+    response = _download(event, [registration], f"badge-{registration.id}.pdf")
+    if response.status_code == 200:
+        log_export("badge.pdf", event=event, filters={"registration_id": registration.id},
+                   row_count=1)
+    return response
 
 
 @bp.route("/manage/<slug>/badges/<int:registration_id>/reissue", methods=["POST"])

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from conference.audit import log_export
 from conference.extensions import db
 from conference.feedback.forms import (
     OPENING_LABELS,
@@ -208,12 +209,16 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 @bp.route("/manage/<slug>/feedback/export.csv")
 @event_access("organizer")
 def export_feedback_csv(event: Event):
-    return _download(export_csv(event), f"{event.slug}-feedback.csv", "text/csv")
+    data = export_csv(event)
+    log_export("feedback.csv", event=event)
+    return _download(data, f"{event.slug}-feedback.csv", "text/csv")
 
 
 @bp.route("/manage/<slug>/feedback/export.xlsx")
 @event_access("organizer")
 def export_feedback_xlsx(event: Event):
-    return _download(export_xlsx(event), f"{event.slug}-feedback.xlsx",
+    data = export_xlsx(event)
+    log_export("feedback.xlsx", event=event)
+    return _download(data, f"{event.slug}-feedback.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

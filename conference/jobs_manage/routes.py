@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from conference.audit import log_export
 from conference.extensions import db
 from conference.jobs import dispatch
 from conference.models import Event, Job, JobState
@@ -88,7 +89,10 @@ def result(event: Event, job_id: int):
     except JobError:
         abort(404)
     # Read whole (a print run is a few MB): no open file is left to the WSGI server.
-    response = Response(path.read_bytes(), mimetype=_mimetype(job.result_filename))
+    data = path.read_bytes()
+    log_export(f"job.{job.kind}", event=event, filters={"job_id": job.id},
+               row_count=job.progress_total or None)
+    response = Response(data, mimetype=_mimetype(job.result_filename))
     response.headers["Content-Disposition"] = f'attachment; filename="{job.result_filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

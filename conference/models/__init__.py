@@ -54,6 +54,7 @@ from conference.models.payments import (
     OrderState,
 )
 from conference.models.privacy import ErasureRequest, ErasureState, RetentionSettings
+from conference.models.privacy_policy import ExportLogEntry, PrivacyPolicyVersion, PrivacySettings
 from conference.models.promotion import Partner, PartnerLevel
 from conference.models.registrations import (
     Answer,
@@ -66,6 +67,7 @@ from conference.models.registrations import (
     RegistrationState,
     TicketType,
 )
+from conference.models.reports import FunderReportSettings
 from conference.models.speakers import (
     CfpSessionType,
     CfpSettings,
@@ -130,8 +132,12 @@ __all__ = [
     "ErasureRequest",
     "ErasureState",
     "Event",
+    "ExportLogEntry",
+    "PrivacyPolicyVersion",
+    "PrivacySettings",
     "EventStatus",
     "Feedback",
+    "FunderReportSettings",
     "FeedbackOpening",
     "FeedbackSettings",
     "Job",

@@ -125,6 +125,10 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     organization: Mapped[str] = mapped_column(sa.String(200), default="")
     job_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: One of the event's organisation types (``FunderReportSettings.organisation_types``,
+    #: its default-language line), for the funder's indicators; "" when not asked.
+    organisation_type: Mapped[str] = mapped_column(sa.String(100), default="",
+                                                   server_default="")
     #: ISO 3166-1 alpha-2.
     country: Mapped[str] = mapped_column(sa.String(2), default="")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -149,7 +153,13 @@ class Registration(db.Model):
     #: While a waiting-list seat is offered: until when the attendee may take it.
     offer_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     privacy_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The version label the person accepted (kept as shown then; ``privacy_policy_version_id``
+    #: names the published version row when the event has one).
     privacy_policy_version: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: The policy version the person saw and accepted; a version with consents cannot be
+    #: deleted (RESTRICT), so the consent never loses its text.
+    privacy_policy_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("privacy_policy_version.id", ondelete="RESTRICT"), index=True)
     consent_public_list: Mapped[bool] = mapped_column(default=False)
     consent_news: Mapped[bool] = mapped_column(default=False)
     #: Name, organisation and email folded (lower case, no diacritics: ``folding.fold``),

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from conference.audit import log_export
 from conference.extensions import db
 from conference.inputs import query_int
 from conference.models import (
@@ -122,16 +123,22 @@ def registrations(event: Event):
 @bp.route("/registrations/export.csv")
 @event_access("organizer")
 def export_registrations_csv(event: Event):
-    flt, _kept = _filter_from_args(event)
-    return _download(export_csv(event, flt), f"{event.slug}-registrations.csv",
+    flt, kept = _filter_from_args(event)
+    data = export_csv(event, flt)
+    log_export("registrations.csv", event=event, filters=kept,
+               row_count=list_registrations(event, flt, per_page=1).total)
+    return _download(data, f"{event.slug}-registrations.csv",
                      "text/csv; charset=utf-8")
 
 
 @bp.route("/registrations/export.xlsx")
 @event_access("organizer")
 def export_registrations_xlsx(event: Event):
-    flt, _kept = _filter_from_args(event)
-    return _download(export_xlsx(event, flt), f"{event.slug}-registrations.xlsx",
+    flt, kept = _filter_from_args(event)
+    data = export_xlsx(event, flt)
+    log_export("registrations.xlsx", event=event, filters=kept,
+               row_count=list_registrations(event, flt, per_page=1).total)
+    return _download(data, f"{event.slug}-registrations.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -88,6 +88,8 @@ class RegistrationForm(DetailsForm):
     consent_public_list = BooleanField(
         _l("Show my name and organization in the public list of participants"))
     consent_news = BooleanField(_l("Send me news about future events"))
+    #: Offered when the event lists organisation types (funder reports); choices per event.
+    organisation_type = SelectField(_l("Type of organisation"), validate_choice=False)
     join_waitlist = BooleanField(_l("If my ticket is sold out, put me on the waiting list"),
                                  default=True)
     submit = SubmitField(_l("Register"))

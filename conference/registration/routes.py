@@ -60,6 +60,7 @@ from conference.services.registration.core import (
     SalesClosed,
     SoldOut,
 )
+from conference.services.reports.settings import organisation_types
 
 bp = Blueprint("registration", __name__)
 
@@ -165,6 +166,7 @@ def register(slug: str):
     questions = active_questions(event)
     form = form_with_questions(RegistrationForm, questions)()
     form.country.choices = country_choices()
+    form.organisation_type.choices = [("", _("Choose…"))] + organisation_types(event, _locale())
     form.ticket_type.choices = []  # filled below, only when the form is shown
     invoice_form = invoice_hooks.registration_invoice_form(ticket_types)
     if request.method == "GET":
@@ -185,6 +187,7 @@ def register(slug: str):
                     privacy_consent=form.privacy_consent.data,
                     consent_public_list=form.consent_public_list.data,
                     consent_news=form.consent_news.data,
+                    organisation_type=form.organisation_type.data or "",
                     join_waitlist=form.join_waitlist.data, access_code=code,
                 )
             except AlreadyRegistered as error:

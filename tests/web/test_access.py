@@ -84,7 +84,19 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(partner=_partner_world(event))
     world.update(_mail_world(event, users["organizer"], registration))
     world.update(_payments_world(event))
+    world.update(policy_version=_privacy_world(event))
     return world
+
+
+def _privacy_world(event):
+    """A published privacy policy and the public participant list turned on."""
+    from conference.services.privacy.participants import set_public_list_enabled
+    from conference.services.privacy.policy import publish_policy
+
+    version = publish_policy(event, controller_name="Life Science Cluster", text="Policy")
+    set_public_list_enabled(event, True)
+    db.session.commit()
+    return version
 
 
 def _feedback_world(event, registration, session_id) -> None:
@@ -317,6 +329,9 @@ def url_values(world) -> dict[str, object]:
         "transaction_id": world["bank_transaction"].id,
         "erasure_id": world["erasure_id"],
         "erasure_token": world["erasure_token"],
+        "number": world["policy_version"].number,
+        "version_id": world["policy_version"].id,
+        "day": world["event"].starts_on.isoformat(),
     }
 
 

@@ -1,1 +1,2 @@
-"""Personal data: retention and anonymisation, the attendee's rights, privacy settings."""
+"""Privacy: policy versions, the public participant list, the export log (who saw what),
+retention and the attendee's rights."""

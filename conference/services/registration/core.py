@@ -33,6 +33,7 @@ from conference.models.types import utcnow
 from conference.security import secrets_equal
 from conference.services import DomainError
 from conference.services.payments import orders
+from conference.services.privacy.policy import record_consent
 from conference.services.programme.workshops import release_bookings
 from conference.services.registration import seats, waitlist
 from conference.services.registration.attendee_input import (
@@ -46,6 +47,10 @@ from conference.services.registration.attendee_input import (
 )
 from conference.services.registration.payment import status_for_price
 from conference.services.registration.seats import InvalidTransition
+from conference.services.reports.settings import (
+    InvalidOrganisationType,
+    clean_organisation_type,
+)
 
 __all__ = [
     "AlreadyRegistered", "AttendeeDetails", "ConsentRequired", "EditDeadlinePassed",
@@ -128,7 +133,8 @@ def _check_open(event: Event, ticket_type: TicketType, now: dt.datetime) -> None
 def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
              answers: dict | None = None, privacy_consent: bool,
              consent_public_list: bool = False, consent_news: bool = False,
-             join_waitlist: bool = True, access_code: str | None = None, by_user=None,
+             organisation_type: str = "", join_waitlist: bool = True,
+             access_code: str | None = None, by_user=None,
              ignore_sales_window: bool = False, ignore_capacity: bool = False,
              now: dt.datetime | None = None) -> Registration:
     """Register a person: CONFIRMED, PENDING (approval) or WAITLISTED when full; commits.
@@ -149,6 +155,10 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
     if not privacy_consent and by_user is None:
         raise ConsentRequired("the privacy policy must be accepted")
     clean = clean_details(details)
+    try:
+        organisation_type = clean_organisation_type(event, organisation_type)
+    except InvalidOrganisationType as error:
+        raise InvalidDetails("unknown organisation type", field="organisation_type") from error
     cleaned_answers = clean_answers(event, answers or {})
 
     def work() -> Registration:
@@ -173,14 +183,15 @@ def register(event: Event, ticket_type: TicketType, details: AttendeeDetails, *,
             first_name=clean.first_name, last_name=clean.last_name, email=clean.email,
             organization=clean.organization, job_title=clean.job_title,
             country=clean.country, phone=clean.phone, locale=clean.locale,
-            token=new_token(), ticket_code=new_ticket_code(),
+            organisation_type=organisation_type, token=new_token(), ticket_code=new_ticket_code(),
             created_at=now, state_changed_at=now,
             payment_status=status_for_price(ticket_type),
             privacy_consent_at=now if privacy_consent else None,
-            privacy_policy_version=event.privacy_policy_version if privacy_consent else "",
             consent_public_list=consent_public_list, consent_news=consent_news,
             waitlist_seq=seats.take_waitlist_number(event) if state is S.WAITLISTED else None,
         )
+        if privacy_consent:
+            record_consent(registration, event)
         registration.refresh_search_key()
         db.session.add(registration)
         registration.answers = [Answer(question_id=qid, value=value)

@@ -1,0 +1,1 @@
+"""Funder reports: attendance sheets and participant indicators, from check-in records."""
