@@ -38,6 +38,7 @@ from conference.services.badges.pdf import (
     harfbuzz_subset_available,
     render_pdf,
 )
+from conference.services.images import RASTER_FORMATS, ImageRefused, decode_upload, encode
 from conference.services.languages import person_languages
 from conference.services.registration.search import matches_search, search_words
 from conference.services.registration.seats import record_change
@@ -289,23 +290,23 @@ def save_badge_settings(event: Event, *, layout: str, double_sided: bool,
 def _reencode_logo(data: bytes) -> bytes:
     """Decode the upload with Pillow and write a fresh PNG: nothing of the file survives but
     its pixels, so a disguised file (SVG, HTML, a polyglot) never reaches the renderer."""
-    from PIL import Image, UnidentifiedImageError
+    try:
+        image = decode_upload(data, max_bytes=len(data))
+    except ImageRefused as refused:
+        if refused.reason == "unreadable" and data and _pillow_format(data) not in (
+                None, *RASTER_FORMATS):
+            raise InvalidLogo(_text(_l("Upload a PNG, JPEG, GIF or WebP image."))) from refused
+        raise InvalidLogo(_text(_l("This file is not an image we can read."))) from refused
+    return encode(image, mode="RGBA", box=(LOGO_MAX_PIXELS, LOGO_MAX_PIXELS), format="PNG",
+                  optimize=True)
 
-    Image.MAX_IMAGE_PIXELS = 40_000_000
+
+def _pillow_format(data: bytes) -> str | None:
+    """The format Pillow reads in ``data``, or None when it reads none."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
-                raise InvalidLogo(_text(_l("Upload a PNG, JPEG, GIF or WebP image.")))
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = image.convert("RGBA")
-            image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))
-            out = io.BytesIO()
-            image.save(out, format="PNG", optimize=True)
-            return out.getvalue()
-    except InvalidLogo:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as error:
-        raise InvalidLogo(_text(_l("This file is not an image we can read."))) from error
+            return probe.format
+    except Exception:  # noqa: BLE001 - any failure means "no format we know"
+        return None

@@ -6,7 +6,6 @@ file but its pixels reaches the PDF renderer (no SVG, no HTML, no polyglots).
 
 from __future__ import annotations
 
-import io
 import secrets
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from conference.extensions import db
 from conference.models import CertificateSettings, Event, ReleaseRule
 from conference.services.badges.core import logo_path as event_logo_path
 from conference.services.certificates.errors import InvalidImage, InvalidRule
+from conference.services.images import ImageRefused, decode_upload, encode
 
 FOLDER = "certificates"
 #: Largest upload accepted (bytes) and largest decoded image (pixels).
@@ -66,28 +66,19 @@ def clean_image(data: bytes) -> bytes:
 
     Raises InvalidImage with a message for the form otherwise.
     """
-    from PIL import Image, UnidentifiedImageError
-
-    if len(data) > IMAGE_MAX_BYTES:
-        raise InvalidImage(str(_l("The image is larger than 5 MB.")))
     try:
-        with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as probe:
-            if probe.width * probe.height > IMAGE_MAX_PIXELS:
-                raise InvalidImage(str(_l("The image has too many pixels (at most 25 million).")))
-            probe.verify()
-        with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as image:
-            image.load()
-            image = image.convert("RGBA")
-            image.thumbnail((IMAGE_STORED_SIDE, IMAGE_STORED_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="PNG", optimize=True)
-            return out.getvalue()
-    except InvalidImage:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as error:
+        image = decode_upload(data, formats={"PNG", "JPEG"}, max_bytes=IMAGE_MAX_BYTES,
+                              max_pixels=IMAGE_MAX_PIXELS)
+    except ImageRefused as refused:
+        if refused.reason == "too_big":
+            raise InvalidImage(str(_l("The image is larger than 5 MB."))) from refused
+        if refused.reason == "too_many_pixels":
+            raise InvalidImage(str(_l("The image has too many pixels (at most 25 million).")))\
+                from refused
         raise InvalidImage(str(_l("This file is not a PNG or JPEG image we can read."))) \
-            from error
+            from refused
+    return encode(image, mode="RGBA", box=(IMAGE_STORED_SIDE, IMAGE_STORED_SIDE),
+                  format="PNG", optimize=True)
 
 
 def save_certificate_settings(event: Event, *, title: LocalizedText, body: LocalizedText,

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import secrets
-import warnings
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps
 
 from conference.services import DomainError
+from conference.services.images import ImageRefused, decode_upload, encode
 
 #: Largest upload accepted, in bytes.
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -47,38 +45,21 @@ def photo_folder() -> Path:
 def store_photo(data: bytes) -> str:
     """Check, resize and re-encode an uploaded photo as JPEG; returns its new file name.
 
-    The image is verified, then opened again (``verify`` leaves it unusable) and fully
-    decoded; only pixels are kept, so EXIF (location, camera) and other metadata are gone.
+    Only pixels are kept (``services.images``), so EXIF (location, camera) and other
+    metadata are gone.
     """
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoTooLarge(_l("The photo is larger than 5 MB."))
-    if not data:
-        raise _refuse()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in ACCEPTED_FORMATS:
-                    raise _refuse()
-                width, height = probe.size
-                if width * height > MAX_PHOTO_PIXELS:
-                    raise PhotoTooLarge(_l("The photo has too many pixels."))
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                image = image.convert("RGB")
-                image.thumbnail(PHOTO_SIZE)
-                output = io.BytesIO()
-                image.save(output, "JPEG", quality=85, optimize=True)
-    except PhotoError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoTooLarge(_l("The photo has too many pixels.")) from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise _refuse() from error
+        image = decode_upload(data, formats=ACCEPTED_FORMATS, max_bytes=MAX_PHOTO_BYTES,
+                              max_pixels=MAX_PHOTO_PIXELS)
+    except ImageRefused as refused:
+        if refused.reason == "too_big":
+            raise PhotoTooLarge(_l("The photo is larger than 5 MB.")) from refused
+        if refused.reason == "too_many_pixels":
+            raise PhotoTooLarge(_l("The photo has too many pixels.")) from refused
+        raise _refuse() from refused
+    jpeg = encode(image, mode="RGB", box=PHOTO_SIZE, format="JPEG", quality=85, optimize=True)
     name = f"{secrets.token_hex(16)}.jpg"
-    (photo_folder() / name).write_bytes(output.getvalue())
+    (photo_folder() / name).write_bytes(jpeg)
     return name
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 import secrets
-import warnings
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps
+from PIL import Image
 
+from conference.services.images import ImageRefused, decode_upload
 from conference.services.promotion import PromotionError
 
 #: Largest upload accepted, in bytes.
@@ -51,29 +51,15 @@ def _refuse() -> InvalidImage:
 
 def _decode(data: bytes) -> Image.Image:
     """The upload's pixels, fully decoded, upright; refuses anything else."""
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ImageTooLarge(str(_l("The image is larger than 5 MB.")))
-    if not data:
-        raise _refuse()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in ACCEPTED_FORMATS:
-                    raise _refuse()
-                width, height = probe.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise ImageTooLarge(str(_l("The image has too many pixels.")))
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                return ImageOps.exif_transpose(image)
-    except InvalidImage:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageTooLarge(str(_l("The image has too many pixels."))) from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise _refuse() from error
+        return decode_upload(data, formats=ACCEPTED_FORMATS, max_bytes=MAX_IMAGE_BYTES,
+                             max_pixels=MAX_IMAGE_PIXELS)
+    except ImageRefused as refused:
+        if refused.reason == "too_big":
+            raise ImageTooLarge(str(_l("The image is larger than 5 MB."))) from refused
+        if refused.reason == "too_many_pixels":
+            raise ImageTooLarge(str(_l("The image has too many pixels."))) from refused
+        raise _refuse() from refused
 
 
 def _write(image: Image.Image, suffix: str, prefix: str, **options) -> str:
