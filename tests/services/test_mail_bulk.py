@@ -199,6 +199,17 @@ def test_the_private_link_is_each_recipients_own(mail_world):
     assert mail_world["cleo"].token not in rows["ben@example.org"].body_html
 
 
+def test_the_certificate_link_is_each_recipients_own_certificate(mail_world):
+    body = LocalizedText({"pl": "Certyfikat: {certificate_link}",
+                          "en": "Your certificate: {certificate_link}"})
+    message = _send(mail_world, body=body)
+    rows = {row.recipient: row for row in _rows(message)}
+    ben = mail_world["ben"]
+    assert (f"http://localhost/e/{mail_world['event'].slug}/r/{ben.token}/certificate.pdf"
+            in rows["ben@example.org"].body_text)
+    assert mail_world["cleo"].token not in rows["ben@example.org"].body_text
+
+
 def test_merge_values_are_escaped_in_the_html(mail_world, make_registration):
     make_registration(mail_world["event"], mail_world["standard"], locale="en",
                       first_name="<script>x</script>", email="evil@example.org")

@@ -27,7 +27,8 @@ from conference.services.messaging.recipients import Recipient
 from conference.urls import absolute_url
 
 #: The merge fields a text may use.
-MERGE_FIELDS = ("first_name", "event", "private_link", "badge_link", "agenda_link")
+MERGE_FIELDS = ("first_name", "event", "private_link", "badge_link", "agenda_link",
+                "certificate_link")
 #: Filled by us (never typed): the recipient's unsubscribe link in the footer.
 UNSUBSCRIBE_FIELD = "unsubscribe_link"
 FIELD_PATTERN = re.compile(r"\{([a-z_]{1,40})\}")
@@ -94,7 +95,7 @@ def merge_values(event: Event, recipient: Recipient, language: str) -> dict[str,
     """The values of the merge fields for one recipient."""
     values = {"first_name": recipient.first_name,
               "event": event.name.in_language(language, event.language),
-              "private_link": "", "badge_link": "",
+              "private_link": "", "badge_link": "", "certificate_link": "",
               "agenda_link": absolute_url("agenda.programme", slug=event.slug)}
     if recipient.registration_token:
         token = recipient.registration_token
@@ -103,6 +104,10 @@ def merge_values(event: Event, recipient: Recipient, language: str) -> dict[str,
         values["badge_link"] = absolute_url("badges.attendee_badge", slug=event.slug,
                                             token=token)
         values["agenda_link"] = absolute_url("agenda.my_agenda", slug=event.slug, token=token)
+        # The certificate's download address (no query per recipient: write to those checked
+        # in once certificates are released; anyone without one gets a "not found" page).
+        values["certificate_link"] = absolute_url("certificates.attendee_pdf",
+                                                  slug=event.slug, token=token)
     elif recipient.speaker_token:
         values["private_link"] = absolute_url("cfp.speaker_page", slug=event.slug,
                                               speaker_token=recipient.speaker_token)
