@@ -28,7 +28,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from conference.extensions import db, limiter
-from conference.i18n import remember_browser_language, use_person_language
+from conference.i18n import use_person_language
 from conference.invoices import buyer as invoice_hooks
 from conference.links import add_link
 from conference.models import Event, EventStatus, Registration, TicketType, WaitlistMode
@@ -41,10 +41,9 @@ from conference.registration.forms import (
     country_choices,
     form_with_questions,
 )
+from conference.registration.person_language import save_language_choice
 from conference.security import get_public_event_or_404, public, secrets_equal, token_access
 from conference.services.languages import (
-    UnsupportedLanguage,
-    change_person_language,
     person_languages,
 )
 from conference.services.registration import core as service
@@ -265,21 +264,8 @@ def _language_form(registration: Registration) -> dict:
 def change_language(slug: str, token: str):
     """The attendee's language: their emails, badge and this page use it from now on."""
     registration = _registration_or_404(slug, token)
-    form = PersonLanguageForm(languages=person_languages(registration.event))
-    if form.validate_on_submit():
-        try:
-            change_person_language(registration, form.language.data, registration.event)
-        except UnsupportedLanguage as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Your language is saved."), "success")
-            # This browser follows the choice too (it beats the person's stored language).
-            back = redirect(url_for("registration.private_page", slug=slug, token=token))
-            return remember_browser_language(back, registration.locale)
-    else:
-        flash(_("Choose one of the languages offered."), "error")
-    return redirect(url_for("registration.private_page", slug=slug, token=token))
+    return save_language_choice(
+        registration, url_for("registration.private_page", slug=slug, token=token))
 
 
 @bp.route("/e/<slug>/r/<token>/accept", methods=["POST"])
