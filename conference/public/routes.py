@@ -76,8 +76,14 @@ def home():
 @public
 def events_ics():
     """All public events as an iCalendar feed (subscribe once, see every new edition)."""
-    response = Response(events_calendar(public_events()), mimetype="text/calendar")
+    response = _public_feed(events_calendar(public_events()), "text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response
+
+
+def _public_feed(body, mimetype: str) -> Response:
+    """A public file that shared caches may keep for ``FEED_MAX_AGE``."""
+    response = Response(body, mimetype=mimetype)
     response.cache_control.public = True
     response.cache_control.max_age = FEED_MAX_AGE
     return response
@@ -86,19 +92,13 @@ def events_ics():
 @bp.route("/sitemap.xml")
 @public
 def sitemap():
-    response = Response(sitemap_xml(), mimetype="application/xml")
-    response.cache_control.public = True
-    response.cache_control.max_age = FEED_MAX_AGE
-    return response
+    return _public_feed(sitemap_xml(), "application/xml")
 
 
 @bp.route("/robots.txt")
 @public
 def robots():
-    response = Response(robots_txt(), mimetype="text/plain")
-    response.cache_control.public = True
-    response.cache_control.max_age = FEED_MAX_AGE
-    return response
+    return _public_feed(robots_txt(), "text/plain")
 
 
 @bp.route("/favicon.ico")
