@@ -135,55 +135,57 @@ def _session_title(event: Event, session: Session) -> str:
              session=localize(session.title, _language(), event.language))
 
 
+#: Attendance-sheet formats: renderer, MIME type.
+SHEET_FORMATS = {"pdf": (attendance_pdf, "application/pdf"), "xlsx": (attendance_xlsx, XLSX)}
+
+
+def _sheet_download(event: Event, *, title: str, rows, kind: str, fmt: str, filters: dict,
+                    filename: str) -> Response:
+    """An attendance sheet as a file, its export logged (who saw whose names)."""
+    render, mimetype = SHEET_FORMATS[fmt]
+    data = render(event, title, rows, language=_language(), with_times=_with_times())
+    log_export(f"reports.attendance_{kind}.{fmt}", event=event,
+               filters={**filters, "times": int(_with_times())}, row_count=len(rows))
+    return _download(data, f"{filename}.{fmt}", mimetype)
+
+
+def _day_file(event: Event, day: str, fmt: str) -> Response:
+    date = _day_or_404(event, day)
+    return _sheet_download(event, title=_day_title(event, date), rows=day_sheet(event, date),
+                           kind="day", fmt=fmt, filters={"day": date.isoformat()},
+                           filename=f"{event.slug}-attendance-{date.isoformat()}")
+
+
+def _session_file(event: Event, session_id: int, fmt: str) -> Response:
+    session = get_in_event_or_404(Session, event, session_id)
+    return _sheet_download(event, title=_session_title(event, session),
+                           rows=session_sheet(session), kind="session", fmt=fmt,
+                           filters={"session_id": session.id},
+                           filename=f"{event.slug}-attendance-session-{session.id}")
+
+
 @bp.route("/manage/<slug>/reports/attendance/<day>.pdf")
 @event_access("organizer")
 def day_pdf(event: Event, day: str):
-    date = _day_or_404(event, day)
-    rows = day_sheet(event, date)
-    data = attendance_pdf(event, _day_title(event, date), rows, language=_language(),
-                          with_times=_with_times())
-    log_export("reports.attendance_day.pdf", event=event,
-               filters={"day": date.isoformat(), "times": int(_with_times())}, row_count=len(rows))
-    return _download(data, f"{event.slug}-attendance-{date.isoformat()}.pdf", "application/pdf")
+    return _day_file(event, day, "pdf")
 
 
 @bp.route("/manage/<slug>/reports/attendance/<day>.xlsx")
 @event_access("organizer")
 def day_xlsx(event: Event, day: str):
-    date = _day_or_404(event, day)
-    rows = day_sheet(event, date)
-    data = attendance_xlsx(event, _day_title(event, date), rows, language=_language(),
-                           with_times=_with_times())
-    log_export("reports.attendance_day.xlsx", event=event,
-               filters={"day": date.isoformat(), "times": int(_with_times())}, row_count=len(rows))
-    return _download(data, f"{event.slug}-attendance-{date.isoformat()}.xlsx", XLSX)
+    return _day_file(event, day, "xlsx")
 
 
 @bp.route("/manage/<slug>/reports/attendance/session/<int:session_id>.pdf")
 @event_access("organizer")
 def session_pdf(event: Event, session_id: int):
-    session = get_in_event_or_404(Session, event, session_id)
-    rows = session_sheet(session)
-    data = attendance_pdf(event, _session_title(event, session), rows, language=_language(),
-                          with_times=_with_times())
-    log_export("reports.attendance_session.pdf", event=event,
-               filters={"session_id": session.id, "times": int(_with_times())},
-               row_count=len(rows))
-    return _download(data, f"{event.slug}-attendance-session-{session.id}.pdf",
-                     "application/pdf")
+    return _session_file(event, session_id, "pdf")
 
 
 @bp.route("/manage/<slug>/reports/attendance/session/<int:session_id>.xlsx")
 @event_access("organizer")
 def session_xlsx(event: Event, session_id: int):
-    session = get_in_event_or_404(Session, event, session_id)
-    rows = session_sheet(session)
-    data = attendance_xlsx(event, _session_title(event, session), rows, language=_language(),
-                           with_times=_with_times())
-    log_export("reports.attendance_session.xlsx", event=event,
-               filters={"session_id": session.id, "times": int(_with_times())},
-               row_count=len(rows))
-    return _download(data, f"{event.slug}-attendance-session-{session.id}.xlsx", XLSX)
+    return _session_file(event, session_id, "xlsx")
 
 
 @bp.route("/manage/<slug>/reports/indicators.xlsx")
