@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.fixtures.invoices",
     "tests.fixtures.messaging",
     "tests.fixtures.payments",
+    "tests.fixtures.partnering",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -46,6 +46,19 @@ from conference.models.messaging import (
     Unsubscribe,
 )
 from conference.models.outbox import OutboxMessage, OutboxStatus
+from conference.models.partnering import (
+    MeetingOutcome,
+    MeetingRating,
+    MeetingRequest,
+    NeedKind,
+    PartneringNeed,
+    PartneringProfile,
+    PartneringSettings,
+    PartneringSlot,
+    PartneringUnavailability,
+    PartneringWindow,
+    RequestState,
+)
 from conference.models.payments import (
     BankTransferSettings,
     DeadlineAction,
@@ -86,6 +99,17 @@ from conference.models.speakers import (
 )
 
 __all__ = [
+    "MeetingOutcome",
+    "MeetingRating",
+    "MeetingRequest",
+    "NeedKind",
+    "PartneringNeed",
+    "PartneringProfile",
+    "PartneringSettings",
+    "PartneringSlot",
+    "PartneringUnavailability",
+    "PartneringWindow",
+    "RequestState",
     "EventKind",
     "SeatsDisplay",
     "Partner",
