@@ -73,9 +73,12 @@ class IssuerForm(FlaskForm):
                                      validators=[InputRequired(), Length(max=60)])
     reverse_charge_eu = BooleanField(
         _l("Invoice businesses from other EU countries with a valid VAT number under reverse "
-           "charge"), default=True,
-        description=_l("Ask your accountant: admission to a conference is usually taxed where "
-                       "it takes place (art. 28g of the VAT act)."))
+           "charge"), default=False,
+        description=_l("Leave this off for admission to an event held in Poland: it is taxed "
+                       "where the event takes place (art. 28g(1) of the VAT act), so foreign "
+                       "businesses pay Polish VAT too. Turn it on only for services taxed where "
+                       "the buyer is established, such as an online-only training, and ask "
+                       "your accountant."))
     submit = SubmitField(_l("Save"))
 
     def issuer(self) -> IssuerInput:

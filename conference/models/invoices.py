@@ -50,8 +50,9 @@ class InvoiceSettings(db.Model):
     proforma_pattern: Mapped[str] = mapped_column(sa.String(60), default="PF/{year}/{seq}")
     correction_pattern: Mapped[str] = mapped_column(sa.String(60), default="KOR/{year}/{seq}")
     #: Invoice EU businesses with a valid VAT number of another member state under reverse
-    #: charge (net price, "np.", art. 28b of the Polish VAT act).
-    reverse_charge_eu: Mapped[bool] = mapped_column(default=True)
+    #: charge (net price, "np.", art. 28b of the Polish VAT act). Off by default: admission
+    #: to an event is taxed where it takes place (art. 28g(1)), i.e. Polish VAT for all.
+    reverse_charge_eu: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship()
 

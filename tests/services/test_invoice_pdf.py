@@ -13,7 +13,14 @@ from pypdf import PdfReader
 from conference.extensions import db
 from conference.services.invoicing.issue import issue_correction, issue_proforma, issue_vat_invoice
 from conference.services.invoicing.pdf import invoice_pdf
-from tests.fixtures.invoices import BUYER_NIP, FRENCH_VAT, ISSUER_NIP, PL_IBAN, billing
+from tests.fixtures.invoices import (
+    BUYER_NIP,
+    FRENCH_VAT,
+    ISSUER_NIP,
+    ISSUER_REVERSE_CHARGE,
+    PL_IBAN,
+    billing,
+)
 
 pytestmark = pytest.mark.pdf
 
@@ -59,7 +66,7 @@ def test_an_english_invoice_is_written_in_english_with_the_polish_amount_in_word
 
 
 def test_a_french_partner_gets_a_reverse_charge_invoice(invoicing_event, invoiced_order):
-    registration = invoiced_order(invoicing_event(), billing(
+    registration = invoiced_order(invoicing_event(ISSUER_REVERSE_CHARGE), billing(
         company="Institut Pasteur", address="25-28 rue du Docteur Roux\n75015 Paris",
         country="FR", tax_id=FRENCH_VAT, language="en"))
     invoice = issue_vat_invoice(registration.order, now=NOW)

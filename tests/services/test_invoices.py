@@ -22,7 +22,7 @@ from conference.services.invoicing.issue import (
 from conference.services.invoicing.settings import InvalidIssuer, IssuerInput, save_issuer
 from conference.services.invoicing.tax_ids import InvalidTaxId, clean_nip, clean_tax_id
 from conference.services.registration.core import cancel, set_payment_status
-from tests.fixtures.invoices import BUYER_NIP, FRENCH_VAT, ISSUER, billing
+from tests.fixtures.invoices import BUYER_NIP, FRENCH_VAT, ISSUER, ISSUER_REVERSE_CHARGE, billing
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
@@ -191,8 +191,21 @@ def test_a_new_year_starts_again_at_one(invoicing_event, invoiced_order):
     assert later.number == "FV/2027/1"
 
 
-def test_a_french_business_is_invoiced_under_reverse_charge(invoicing_event, invoiced_order):
+def test_a_french_business_attending_in_krakow_pays_polish_vat_by_default(
+        invoicing_event, invoiced_order):
+    """Admission to an event is taxed where the event takes place (art. 28g(1))."""
     registration = invoiced_order(invoicing_event(), billing(
+        company="Institut Pasteur", address="25-28 rue du Docteur Roux\n75015 Paris",
+        country="FR", tax_id=FRENCH_VAT, language="en"))
+    assert registration.order.amount == Decimal("615.00")
+    invoice = issue_vat_invoice(registration.order, now=NOW)
+    assert (invoice.data["reverse_charge"], invoice.vat_total, invoice.gross_total) == (
+        False, Decimal("115.00"), Decimal("615.00"))
+
+
+def test_a_french_business_is_invoiced_under_reverse_charge_when_the_issuer_says_so(
+        invoicing_event, invoiced_order):
+    registration = invoiced_order(invoicing_event(ISSUER_REVERSE_CHARGE), billing(
         company="Institut Pasteur", address="25-28 rue du Docteur Roux\n75015 Paris",
         country="FR", tax_id=FRENCH_VAT, language="en"))
     assert registration.order.amount == Decimal("500.00")  # the net price is owed
@@ -272,7 +285,7 @@ def test_a_reverse_charge_buyer_moved_to_another_ticket_still_owes_the_net_price
         invoicing_event, invoiced_order, make_ticket_type):
     from conference.services.registration.core import change_ticket_type
 
-    event = invoicing_event()
+    event = invoicing_event(ISSUER_REVERSE_CHARGE)
     registration = invoiced_order(event, billing(
         company="Institut Pasteur", address="Paris", country="FR", tax_id=FRENCH_VAT))
     workshop = make_ticket_type(event, name="Workshop pass", price=Decimal("246.00"))

@@ -18,7 +18,7 @@ from conference.models import Invoice, InvoiceKind, Job, Registration, Role
 from conference.services.invoicing.billing import billing_details
 from conference.services.invoicing.issue import invoices_of, issue_vat_invoice
 from conference.services.invoicing.settings import invoice_settings
-from tests.fixtures.invoices import BUYER_NIP, FRENCH_VAT, ISSUER_NIP
+from tests.fixtures.invoices import BUYER_NIP, FRENCH_VAT, ISSUER_NIP, ISSUER_REVERSE_CHARGE
 from tests.web.test_registration import form_data
 
 
@@ -84,8 +84,9 @@ def test_registering_with_invoice_details_stores_them_on_the_order(client, invoi
         "Instytut Biologii PAN", BUYER_NIP, "pl")
 
 
-def test_a_french_partner_registering_owes_the_net_price(client, invoicing_event):
-    event = invoicing_event()
+def test_a_french_partner_registering_owes_the_net_price_under_reverse_charge(
+        client, invoicing_event):
+    event = invoicing_event(ISSUER_REVERSE_CHARGE)
     client.post(f"/e/{event.slug}/register", data={**form_data(_ticket(event)), **_invoice_fields(
         **{"invoice-company": "Institut Pasteur", "invoice-country": "FR",
            "invoice-tax_id": FRENCH_VAT, "invoice-language": "en"})})
@@ -230,7 +231,7 @@ def _issue_three(event, invoiced_order):
 
 def test_the_register_of_a_period_lists_each_invoice_with_sums_per_rate(
         organizer_client, invoicing_event, invoiced_order):
-    event = invoicing_event()
+    event = invoicing_event(ISSUER_REVERSE_CHARGE)
     _issue_three(event, invoiced_order)
     client = organizer_client(event)
     response = client.get(f"/manage/{event.slug}/invoices/register.xlsx",

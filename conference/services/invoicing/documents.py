@@ -34,10 +34,15 @@ _INACTIVE = (RegistrationState.CANCELLED, RegistrationState.REJECTED)
 def applies_reverse_charge(details: BillingDetails | None,
                            settings: InvoiceSettings | None) -> bool:
     """Reverse charge: the buyer is a business with a VAT number of another EU state (format
-    and checksum checked; no VIES lookup) and the issuer invoices such buyers so."""
+    and checksum checked; no VIES lookup) and the issuer invoices such buyers so.
+
+    Off unless the organizer turns it on: admission to an event is taxed where the event
+    takes place (art. 28g(1) of the Polish VAT act, art. 53 of Directive 2006/112/EC), so a
+    French business attending in Kraków pays Polish VAT. Reverse charge (art. 28b) fits
+    services taxed where the buyer is established, e.g. an online-only training."""
     if details is None or not details.tax_id:
         return False
-    enabled = settings.reverse_charge_eu if settings is not None else True
+    enabled = settings.reverse_charge_eu if settings is not None else False
     return enabled and is_eu_vat_number(details.tax_id, details.country)
 
 

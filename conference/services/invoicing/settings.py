@@ -37,7 +37,7 @@ class IssuerInput:
     vat_pattern: str = "FV/{year}/{seq}"
     proforma_pattern: str = "PF/{year}/{seq}"
     correction_pattern: str = "KOR/{year}/{seq}"
-    reverse_charge_eu: bool = True
+    reverse_charge_eu: bool = False
 
 
 def invoice_settings(event: Event) -> InvoiceSettings | None:
