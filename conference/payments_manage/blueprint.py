@@ -36,6 +36,7 @@ HISTORY_LABELS = {
     "reminder": _l("Reminder sent"),
     "overdue": _l("Overdue"),
     "deadline_cancelled": _l("Cancelled at the deadline"),
+    "repriced": _l("Amount changed"),
 }
 METHOD_LABELS = {
     "bank_transfer": _l("Bank transfer"),

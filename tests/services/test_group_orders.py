@@ -231,3 +231,44 @@ def test_colleagues_are_not_asked_to_pay_the_group_order(paid_event):
 
     _group(paid_event, paid_event.test_ticket)
     assert [instructions_for(r) for r in _registrations(paid_event)] == [None, None, None]
+
+
+# --- A colleague drops out ----------------------------------------------------------------
+
+def test_a_colleague_cancelling_lowers_what_the_unpaid_group_order_owes(paid_event):
+    from conference.services.registration.core import cancel
+
+    order = _group(paid_event, paid_event.test_ticket)
+    first = _registrations(paid_event)[0]
+    cancel(first, by_user=None)
+    db.session.commit()
+    assert (order.amount, order.state) == (Decimal("500.00"), OrderState.UNPAID)
+    assert [line.kind for line in order.history][-1] == "repriced"
+
+
+def test_when_the_part_already_paid_covers_the_rest_the_group_order_is_paid(paid_event):
+    from conference.services.payments.state import record_payment
+    from conference.services.registration.core import cancel
+
+    order = _group(paid_event, paid_event.test_ticket)
+    record_payment(order, Decimal("500.00"), now=ORDER_NOW)
+    db.session.commit()
+    assert order.state is OrderState.PARTIALLY_PAID
+    cancel(_registrations(paid_event)[0], by_user=None)
+    db.session.commit()
+    assert (order.amount, order.state) == (Decimal("500.00"), OrderState.PAID)
+    still_coming = [r for r in _registrations(paid_event)
+                    if r.state is RegistrationState.CONFIRMED]
+    assert {r.payment_status for r in still_coming} == {PaymentStatus.PAID}
+
+
+def test_a_paid_group_order_keeps_its_amount_when_a_colleague_cancels(paid_event):
+    from conference.services.payments.state import record_payment
+    from conference.services.registration.core import cancel
+
+    order = _group(paid_event, paid_event.test_ticket)
+    record_payment(order, Decimal("750.00"), now=ORDER_NOW)
+    db.session.commit()
+    cancel(_registrations(paid_event)[0], by_user=None)
+    db.session.commit()
+    assert (order.amount, order.state) == (Decimal("750.00"), OrderState.PAID)

@@ -24,6 +24,7 @@ from conference.services.payments.bank_account import bank_transfer_settings
 
 #: Days to pay when the event has no bank-transfer settings yet.
 DEFAULT_DEADLINE_DAYS = 14
+_INACTIVE = (RegistrationState.CANCELLED, RegistrationState.REJECTED)
 
 
 def new_reference(event: Event) -> str:
@@ -138,9 +139,10 @@ def close_order_of_cancelled(registration: Registration) -> None:
     cancelled. Paid orders stay as they are (refunds come with a later slice); an issued
     VAT invoice gets a correcting invoice once nothing of the order is left."""
     order = registration.order
-    if order is None or not all(
-            r.state in (RegistrationState.CANCELLED, RegistrationState.REJECTED)
-            for r in order.registrations):
+    if order is None:
+        return
+    if any(r.state not in _INACTIVE for r in order.registrations):
+        reprice_group(order)  # others of a group order still owe for their own tickets
         return
     if order.state is OrderState.UNPAID:
         order.state = OrderState.CANCELLED
@@ -154,12 +156,35 @@ def follow_ticket_change(registration: Registration, *, now: dt.datetime) -> Non
     ticket_type = registration.ticket_type
     if order is None:
         open_order(registration, now=now)
-    elif order.state is OrderState.UNPAID and len(order.registrations) == 1:
+    elif len(order.registrations) > 1:
+        reprice_group(order)
+    elif order.state is OrderState.UNPAID:
         if registration.payment_status is not PaymentStatus.UNPAID:
             order.state = _STATE_FOR_STATUS[registration.payment_status]
         else:
             order.amount, order.currency = ticket_type.price, ticket_type.currency
             reprice_for_buyer(order)  # net price for a reverse-charge buyer
+
+
+def reprice_group(order: Order, *, now: dt.datetime | None = None) -> None:
+    """A group order not yet fully paid owes the tickets of its members who still come:
+    after a member cancels or moves to another ticket type the amount follows (the net
+    price for a reverse-charge buyer), and a part already paid may now settle it. Paid,
+    refunded and cancelled orders keep their amount (refunds are the organizer's call)."""
+    if order.state not in (OrderState.UNPAID, OrderState.PARTIALLY_PAID):
+        return
+    active = [r for r in order.registrations if r.state not in _INACTIVE]
+    if not active:
+        return
+    before = order.amount
+    order.amount = sum((r.ticket_type.price for r in active), before * 0)
+    if order.state is OrderState.UNPAID:
+        reprice_for_buyer(order)
+    if order.amount == before:
+        return
+    payment_state.settle_state(order)
+    payment_state.add_history(order, "repriced", now=now, amount=order.amount,
+                              note=f"{before} -> {order.amount}")
 
 
 def find_order(event: Event, text: str) -> Order | None:

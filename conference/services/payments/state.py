@@ -184,6 +184,16 @@ def record_payment(order: Order, amount, *, by=None, method: str = "bank_transfe
     return line
 
 
+def settle_state(order: Order, now: dt.datetime | None = None) -> None:
+    """After the amount owed changed (a group member cancelled): the state follows what was
+    received; an order the received money now covers is paid (its invoice is issued)."""
+    was_paid = order.state is OrderState.PAID
+    order.state = _state_for_received(order)
+    if order.state is OrderState.PAID and not was_paid:
+        _set_registrations_paid(order, True)
+        on_order_paid(order, now or utcnow())
+
+
 def mark_paid(order: Order, *, by, note: str, now: dt.datetime | None = None,
               amount=None, method: str = "bank_transfer") -> OrderEvent:
     """An organizer marks the order paid by hand (the outstanding amount unless ``amount``
