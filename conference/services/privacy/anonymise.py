@@ -7,7 +7,8 @@ badge QR and the offline check-in hashes derived from the code stop working), th
 feed, certificates, the scan log's copy of the name, the history's details, the payer
 fields of their orders, and the subject, body and recipient of every email the event sent
 them. What stays is what statistics need: the ticket type, the country, the state, the
-check-ins (days, sessions), seat bookings and ratings.
+check-ins (days, sessions), seat bookings and ratings. Speakers and proposals go in the
+same run (``privacy.speakers``).
 
 Runs work in batches; each batch is one transaction and marks its people with
 ``Registration.anonymised_at`` in the same UPDATE that removes their data, so an
@@ -51,6 +52,7 @@ from conference.services.privacy.retention import (
     retention_settings,
     sensitive_due_at,
 )
+from conference.services.privacy.speakers import anonymise_event_speakers
 
 #: ``Job.kind`` of the organizer's "run now".
 JOB_KIND = "privacy.anonymise"
@@ -68,6 +70,7 @@ class AnonymisationReport:
     registrations: int = 0
     sensitive_answers: int = 0
     outbox_messages: int = 0
+    speakers: int = 0
     batches: int = 0
     #: Nothing personal was due (and the run was not forced).
     skipped: bool = False
@@ -94,6 +97,7 @@ def anonymise(event: Event, now: dt.datetime | None = None, *, dry_run: bool = F
         report.registrations = counts.registrations if due else 0
         report.sensitive_answers = counts.sensitive_answers if sensitive_due else 0
         report.outbox_messages = counts.outbox_messages if due else 0
+        report.speakers = counts.speakers if due else 0
         report.skipped = not (due or sensitive_due)
         return report
     if not (due or sensitive_due):
@@ -119,6 +123,8 @@ def anonymise(event: Event, now: dt.datetime | None = None, *, dry_run: bool = F
             report.batches += 1
             if progress:
                 progress(report.registrations, total)
+        report.speakers = anonymise_event_speakers(event)
+        db.session.commit()
     settings = retention_settings(event)
     settings.last_run_at = now
     settings.last_run_count = report.registrations

@@ -47,6 +47,7 @@ from conference.services.privacy.errors import (
     InvalidHoldReason,
 )
 from conference.services.privacy.retention import retention_settings
+from conference.services.privacy.speakers import anonymise_speakers_by_email
 from conference.urls import absolute_url
 
 #: How long the emailed confirmation link works.
@@ -242,6 +243,8 @@ def complete_erasure(request: ErasureRequest, *, user: User | None = None,
     event = registration.event
     if registration.anonymised_at is None:
         anonymise_registrations(event, [registration.id], now)
+    # The same person as a speaker of this event (same email) goes too.
+    anonymise_speakers_by_email(event, address)
     request.state = ErasureState.COMPLETED
     request.completed_at = now
     request.decided_by_id = user.id if user else request.decided_by_id
