@@ -178,7 +178,7 @@ SPEAKER_SEARCHES = ("zyxwordski", "wenceslas@speakertrace.example")
 #: Speaker routes the walk must have covered.
 SPEAKER_MUST_COVER = {"cfp.speakers", "cfp.speaker", "cfp.speaker_page", "cfp.proposal",
                       "cfp_manage.proposal", "agenda.session_page", "agenda.programme",
-                      "feedback.export_feedback_xlsx"}
+                      "feedback.results"}
 
 
 @pytest.fixture
