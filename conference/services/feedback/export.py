@@ -115,9 +115,12 @@ def export_xlsx(event: Event, *, progress: Callable[[int, int | None], None] | N
     for values in summary_rows(event):
         summary.append([_clean(value) for value in values])
     responses = workbook.create_sheet(str(_l("Responses"))[:31])
+    # Read whole before writing: ``progress`` commits, which would close a server-side
+    # cursor still streaming the rows (PostgreSQL).
+    rows = list(response_rows(event)) if progress else response_rows(event)
     done = 0
     # The first row is the header: ``done`` counts the responses written after it.
-    for done, values in enumerate(response_rows(event)):
+    for done, values in enumerate(rows):
         responses.append([_clean(value) for value in values])
         if progress and done > 0 and done % PROGRESS_EVERY == 0:
             progress(done, total)
