@@ -32,6 +32,8 @@ from conference.models import (
     AgendaFeed,
     Answer,
     Certificate,
+    ErasureRequest,
+    ErasureState,
     Event,
     Job,
     Order,
@@ -206,6 +208,11 @@ def anonymise_registrations(event: Event, ids: list[int], now: dt.datetime) -> i
         .values(details="{}", code=""))
     run(sa.update(Order).where(Order.id.in_(order_ids))
         .values(payer_name="", payer_email="", payer_organization=""))
+    # A request still open (even one the organizer holds) is done: the data is gone.
+    run(sa.update(ErasureRequest)
+        .where(ErasureRequest.registration_id.in_(chosen_ids),
+               ErasureRequest.state != ErasureState.COMPLETED)
+        .values(state=ErasureState.COMPLETED, completed_at=now))
     # Last, since the statements above find the batch by ``anonymised_at IS NULL``.
     table = Registration.__table__
     db.session.execute(

@@ -4,7 +4,10 @@ Erasure: the attendee asks on the private page -> an email with a confirmation l
 (single use, expires after ``ERASURE_LINK_HOURS``) -> the request is pending; an organizer
 completes it, or holds it with a reason (e.g. an issued invoice accounting law requires to
 keep); otherwise it completes itself ``RetentionSettings.erasure_days`` after the
-confirmation (the daily job). The attendee is told by email at each step.
+confirmation (the daily job). The attendee is told by email at each step. A held request
+does not keep the data past the event's retention end: that run anonymises the person like
+everyone else and completes the request (``anonymise_registrations``); issued invoices stay,
+as accounting law requires (the anonymisation never touches them).
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from conference.services.privacy.errors import (
     ErasureNotOpen,
     InvalidHoldReason,
 )
-from conference.services.privacy.retention import retention_settings
+from conference.services.privacy.retention import anonymise_due_at, retention_settings
 from conference.services.privacy.speakers import anonymise_speakers_by_email
 from conference.urls import absolute_url
 
@@ -228,7 +231,8 @@ def hold_erasure(request: ErasureRequest, reason: str, *, user: User | None,
     request.hold_reason = reason
     request.decided_by_id = user.id if user else None
     _tell(request.registration, "privacy.erasure_held", _l("Your erasure request is on hold"),
-          "privacy_erasure_held", reason=reason)
+          "privacy_erasure_held", reason=reason,
+          anonymised_at=anonymise_due_at(request.registration.event))
     return request
 
 
