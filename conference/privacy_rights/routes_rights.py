@@ -64,9 +64,12 @@ def my_data(slug: str, token: str):
 @bp.route("/e/<slug>/r/<token>/privacy/my-data.zip")
 @token_access
 def download(slug: str, token: str):
-    """Everything kept about the person: data.json, plus badge and certificate PDFs."""
+    """Everything kept about the person: data.json, plus badge, certificate and invoice
+    PDFs."""
     registration = _registration_or_404(slug, token)
-    response = Response(export_personal_data(registration), mimetype="application/zip")
+    data = export_personal_data(registration)
+    db.session.commit()  # an invoice's PDF is stored at its first rendering
+    response = Response(data, mimetype="application/zip")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="my-data-{registration.event.slug}.zip"')
     return response

@@ -248,3 +248,24 @@ def test_a_day_outside_the_event_starts_no_pdf_job(attended):
     event, _people = attended
     with pytest.raises(SheetNotFound):
         start_attendance_pdf(event, language="en", day=dt.date(2030, 1, 1), user=None)
+
+
+def test_attendance_pdf_carries_the_event_and_funder_logos_in_the_header(attended):
+    from pypdf import PdfReader
+
+    from conference.services.badges.core import save_badge_settings
+
+    event, _people = attended
+    rows = day_sheet(event, DAY1)
+
+    def images_on_first_page() -> int:
+        pdf = attendance_pdf(event, "Day 1", rows, language="en")
+        return len(PdfReader(io.BytesIO(pdf)).pages[0].images)
+
+    assert images_on_first_page() == 0
+    save_badge_settings(event, layout=event.badge_layout, double_sided=False,
+                        logo=image_bytes("PNG", size=(120, 40)))
+    save_report_settings(event, funder_name="Regional Programme",
+                         organisation_types_text="", funder_logo=image_bytes("JPEG"))
+    db.session.commit()
+    assert images_on_first_page() == 2

@@ -209,3 +209,17 @@ def test_the_retention_run_keeps_the_invoice_of_a_held_request(invoicing_event,
     assert kept.buyer_name == "Instytut Biologii Molekularnej PAN"
     assert kept.data == printed
     assert db.session.get(BillingDetails, buyer.order_id).tax_id
+
+
+def test_download_holds_the_invoices_of_their_order(invoicing_event, invoiced_order):
+    from conference.services.invoicing.issue import issue_proforma
+
+    event = invoicing_event()
+    buyer = invoiced_order(event)
+    invoice = issue_proforma(buyer.order)
+    db.session.commit()
+    with zipfile.ZipFile(io.BytesIO(export_personal_data(buyer))) as archive:
+        names = archive.namelist()
+        pdf = archive.read(next(n for n in names if n.startswith("invoices/")))
+    assert pdf.startswith(b"%PDF")
+    assert any(invoice.number.replace("/", "-") in name for name in names)

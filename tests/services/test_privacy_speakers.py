@@ -152,3 +152,23 @@ def test_erasure_of_a_speakers_registration_anonymises_the_speaker_too(
     assert cfp_world["proposals"][0].notes == ""
     assert cfp_world["proposals"][1].notes == "Ada needs a projector"
     assert [s.is_anonymised for s in speakers[1:]] == [False, False, False]
+
+
+def test_an_interrupted_speaker_run_leaves_them_untouched_and_a_rerun_finishes(
+        cfp_world, monkeypatch):
+    from conference.services.privacy import speakers as module
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(module, "_blank_proposals", killed)
+    with pytest.raises(RuntimeError):
+        anonymise(cfp_world["event"], AFTER_A_YEAR)
+    db.session.rollback()
+    db.session.expire_all()
+    assert not any(s.is_anonymised for s in _speakers())
+    assert _speakers()[0].name == "Ada Lovelace"
+    monkeypatch.undo()
+    report = anonymise(cfp_world["event"], AFTER_A_YEAR)
+    assert report.speakers == 4
+    assert all(s.is_anonymised and s.name == "" for s in _speakers())

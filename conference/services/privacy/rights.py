@@ -129,11 +129,14 @@ def personal_data(registration: Registration) -> dict:
 
 
 def export_personal_data(registration: Registration) -> bytes:
-    """One ZIP: ``data.json`` with all their rows, plus their badge and certificate PDFs
-    when they have them."""
+    """One ZIP: ``data.json`` with all their rows, plus their badge, certificate and the
+    invoices of their order (as on their private page) when they have them. An invoice's
+    PDF is stored at its first rendering: the caller commits."""
     from conference.services.badges.core import BadgeError, render_attendee_badge
     from conference.services.certificates.issuing import certificate_of
     from conference.services.certificates.pdf import render_certificate
+    from conference.services.invoicing.issue import invoices_of
+    from conference.services.invoicing.pdf import invoice_filename, invoice_pdf
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -144,6 +147,8 @@ def export_personal_data(registration: Registration) -> bytes:
         certificate = certificate_of(registration)
         if certificate is not None:
             archive.writestr("certificate.pdf", render_certificate(certificate))
+        for invoice in invoices_of(registration.order) if registration.order else ():
+            archive.writestr(f"invoices/{invoice_filename(invoice)}", invoice_pdf(invoice))
     return out.getvalue()
 
 
