@@ -33,7 +33,8 @@ DAY1 = dt.date(2026, 5, 12)
 MUST_COVER = {"registration.private_page", "regadmin.export_registrations_csv",
               "regadmin.export_registrations_xlsx", "badges.registration_badge_pdf",
               "agenda.feed", "certificates.verify", "regadmin.registrations",
-              "mail_manage.index", "checkin.api_search", "jobs_manage.result"}
+              "mail_manage.index", "checkin.api_search", "jobs_manage.result",
+              "reports.day_xlsx"}
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def traced(make_event, make_ticket_type, make_user, attend, agenda_world, login,
               "certificate_id": certificate.id, "job_id": job.id,
               "session_id": programme["session_id"], "room_id": programme["room_id"],
               "track_id": programme["track_id"], "ticket_type_id": ticket.id,
-              "question_id": diet.id}
+              "question_id": diet.id, "day": DAY1.isoformat()}
     return {"event": event, "person": person, "values": values, "client": client}
 
 
