@@ -172,3 +172,12 @@ def test_an_interrupted_speaker_run_leaves_them_untouched_and_a_rerun_finishes(
     report = anonymise(cfp_world["event"], AFTER_A_YEAR)
     assert report.speakers == 4
     assert all(s.is_anonymised and s.name == "" for s in _speakers())
+
+
+def test_a_later_daily_run_leaves_finished_proposals_alone(cfp_world):
+    anonymise(cfp_world["event"], AFTER_A_YEAR)
+    tokens = [p.token for p in db.session.query(Proposal).order_by(Proposal.id)]
+    anonymise(cfp_world["event"], AFTER_A_YEAR + dt.timedelta(days=1))
+    db.session.expire_all()
+    assert [p.token for p in db.session.query(Proposal).order_by(Proposal.id)] == tokens
+    assert all(token.startswith("~") for token in tokens)

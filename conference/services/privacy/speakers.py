@@ -37,6 +37,9 @@ from conference.models.speakers import ANONYMISED_EMAIL_DOMAIN
 from conference.services.cfp.photos import photo_path
 
 _NO_SYNC = {"synchronize_session": False}
+#: Dead private links start with this character, which ``new_token`` (URL-safe base64)
+#: never produces.
+DEAD_PREFIX = "~"
 
 
 def pending_speakers(event: Event) -> sa.Select:
@@ -59,7 +62,9 @@ def anonymise_event_speakers(event: Event) -> int:
     commits). Returns how many speakers were anonymised."""
     ids = list(db.session.execute(pending_speakers(event)).scalars())
     anonymise_speakers(event, ids)
-    proposals = db.select(Proposal.id).where(Proposal.event_id == event.id)
+    # Only those still holding a live link: the daily run passes here for every past event.
+    proposals = db.select(Proposal.id).where(Proposal.event_id == event.id,
+                                             sa.not_(Proposal.token.startswith(DEAD_PREFIX)))
     _blank_proposals(proposals)
     _run(sa.update(Feedback).where(Feedback.event_id == event.id, Feedback.comment != "")
          .values(comment=""))
@@ -108,8 +113,7 @@ def anonymise_speakers(event: Event, ids: list[int]) -> int:
             is_public=False, is_featured=False, is_invited=False,
             email=sa.bindparam("new_email"), token=sa.bindparam("new_token")),
         [{"sid": row.id, "new_email": f"speaker-{row.id}@{ANONYMISED_EMAIL_DOMAIN}",
-          # A fresh random secret nobody was ever given: the old link finds nothing.
-          "new_token": "-" + secrets.token_urlsafe(48)[:63]} for row in rows])
+          "new_token": _dead_token()} for row in rows])
     _expire(Speaker, {row.id for row in rows})
     return blanked
 
@@ -123,11 +127,16 @@ def _blank_proposals(proposal_ids: sa.Select) -> None:
     db.session.execute(
         table.update().where(table.c.id == sa.bindparam("pid")).values(
             notes="", token=sa.bindparam("new_token")),
-        [{"pid": pid, "new_token": "-" + secrets.token_urlsafe(48)[:63]} for pid in ids])
+        [{"pid": pid, "new_token": _dead_token()} for pid in ids])
     _run(sa.update(Review).where(Review.proposal_id.in_(ids), Review.comment != "")
          .values(comment=""))
     _expire(Proposal, set(ids))
     _expire(Review, None)
+
+
+def _dead_token() -> str:
+    # A fresh random secret nobody was ever given: the old link finds nothing.
+    return DEAD_PREFIX + secrets.token_urlsafe(48)[:63]
 
 
 def _run(statement):
