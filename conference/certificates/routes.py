@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from conference.audit import log_export
 from conference.certificates.forms import (
     RULE_LABELS,
     ActionForm,
@@ -199,7 +200,10 @@ def issued(event: Event):
 @event_access("organizer")
 def certificate_pdf(event: Event, certificate_id: int):
     certificate = get_in_event_or_404(Certificate, event, certificate_id)
-    return _pdf(render_certificate(certificate), pdf_filename(certificate))
+    data = render_certificate(certificate)
+    log_export("certificate.pdf", event=event, filters={"certificate_id": certificate.id},
+               row_count=1)
+    return _pdf(data, pdf_filename(certificate))
 
 
 @bp.route("/manage/<slug>/certificates/<int:certificate_id>/revoke", methods=["POST"])

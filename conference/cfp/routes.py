@@ -79,7 +79,10 @@ def speaker_photo_url(speaker: Speaker) -> str | None:
 
 def speaker_label(speaker: Speaker) -> str:
     """A speaker as staff pages name them: a co-speaker who has not given a name yet is
-    "invited" with their email (public pages never show such a speaker)."""
+    "invited" with their email (public pages never show such a speaker); one whose data the
+    retention rules removed is "Anonymised speaker"."""
+    if speaker.is_anonymised:
+        return _("Anonymised speaker")
     return speaker.name or _("invited (%(email)s)", email=speaker.email)
 
 

@@ -71,3 +71,7 @@ class FeedbackSettingsForm(FlaskForm):
         description=_l("In the event's time zone. Attendees can rate and change their ratings "
                        "until then; speakers see their results afterwards."))
     submit = SubmitField(_l("Save settings"))
+
+
+class StartExportForm(FlaskForm):
+    """The button that starts the feedback workbook (a job): the CSRF token only."""

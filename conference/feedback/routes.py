@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,9 +22,11 @@ from conference.feedback.forms import (
     OPENING_LABELS,
     RATING_LABELS,
     FeedbackSettingsForm,
+    StartExportForm,
     ratings_form,
 )
 from conference.i18n import format_local_datetime
+from conference.jobs import dispatch
 from conference.links import add_link
 from conference.models import Event, FeedbackOpening, Registration
 from conference.models.types import utcnow
@@ -39,7 +42,7 @@ from conference.services.feedback.core import (
     submit_feedback,
     targets_for,
 )
-from conference.services.feedback.export import export_csv, export_xlsx
+from conference.services.feedback.export import export_csv, start_xlsx_export
 from conference.services.feedback.results import event_results, speaker_results
 
 bp = Blueprint("feedback", __name__)
@@ -214,11 +217,18 @@ def export_feedback_csv(event: Event):
     return _download(data, f"{event.slug}-feedback.csv", "text/csv")
 
 
-@bp.route("/manage/<slug>/feedback/export.xlsx")
+@bp.route("/manage/<slug>/feedback/export-xlsx", methods=["POST"])
 @event_access("organizer")
 def export_feedback_xlsx(event: Event):
-    data = export_xlsx(event)
-    log_export("feedback.xlsx", event=event)
-    return _download(data, f"{event.slug}-feedback.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    """Start the workbook (a job); its page shows the progress, then the download (logged
+    there)."""
+    if not StartExportForm().validate_on_submit():
+        abort(400)
+    job, created = start_xlsx_export(event, language=str(get_locale()), user=current_user)
+    db.session.commit()
+    if created:
+        dispatch(job)
+    else:
+        flash(_("This work was already started; here is its progress."), "info")
+    return redirect(url_for("jobs_manage.show", slug=event.slug, job_id=job.id))
 

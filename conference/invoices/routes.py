@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from conference.audit import log_export
 from conference.extensions import db
 from conference.invoices.buyer import cleaned_billing
 from conference.invoices.forms import (
@@ -161,6 +162,7 @@ def invoice_download(event: Event, invoice_id: int):
     invoice = invoice_of_event(event, invoice_id)
     if invoice is None:
         abort(404)
+    log_export("invoice.pdf", event=event, filters={"invoice_id": invoice.id}, row_count=1)
     return _pdf_response(invoice)
 
 
@@ -174,7 +176,10 @@ def register(event: Event):
         period = None
     if request.args and period is None:
         abort(400)
-    response = current_app.make_response(register_xlsx(invoices_in(event, period)))
+    invoices = invoices_in(event, period)
+    log_export("invoices.register.xlsx", event=event,
+               filters={"period": period.label if period else "all"}, row_count=len(invoices))
+    response = current_app.make_response(register_xlsx(invoices))
     response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     label = period.label if period else "all"
     response.headers["Content-Disposition"] = \

@@ -33,6 +33,8 @@ TASK_FOR_KIND = {
     "mail.bulk": "jobs.mail.bulk",
     "payments.statement_import": "jobs.payments.statement_import",
     "privacy.anonymise": "jobs.privacy.anonymise",
+    "reports.attendance_pdf": "jobs.reports.attendance_pdf",
+    "feedback.xlsx": "jobs.feedback.xlsx",
 }
 
 

@@ -100,6 +100,22 @@ def privacy_anonymise(job_id: int) -> None:
     run_job(job_id, run_anonymise_job)
 
 
+def attendance_pdf(job_id: int) -> None:
+    """An attendance sheet (one day or one session) as PDF."""
+    from conference.services.jobs.core import run_job
+    from conference.services.reports.sheet_jobs import build_attendance_pdf
+
+    run_job(job_id, build_attendance_pdf)
+
+
+def feedback_xlsx(job_id: int) -> None:
+    """The feedback workbook (summary and responses)."""
+    from conference.services.feedback.export import build_xlsx_export
+    from conference.services.jobs.core import run_job
+
+    run_job(job_id, build_xlsx_export)
+
+
 def purge_job_results() -> int:
     """Delete old job results (beat: daily)."""
     from conference.services.jobs.core import purge_old_results
@@ -121,6 +137,8 @@ TASKS = {
     "jobs.payments.deadlines": payment_deadlines,
     "jobs.privacy.anonymise_due": anonymise_due_events,
     "jobs.privacy.anonymise": privacy_anonymise,
+    "jobs.reports.attendance_pdf": attendance_pdf,
+    "jobs.feedback.xlsx": feedback_xlsx,
 }
 
 

@@ -40,6 +40,9 @@ KIND_LABELS = {
     "invoices.zip": _l("Invoices of a period (ZIP)"),
     "mail.bulk": _l("Bulk email"),
     "payments.statement_import": _l("Bank statement import"),
+    "privacy.anonymise": _l("Anonymisation"),
+    "reports.attendance_pdf": _l("Attendance list (PDF)"),
+    "feedback.xlsx": _l("Feedback (Excel)"),
 }
 
 STATE_LABELS = {

@@ -113,6 +113,12 @@ class Session(db.Model):
         return [speaker for speaker in self.speakers if speaker.is_public and speaker.name]
 
     @property
+    def anonymised_speaker_count(self) -> int:
+        """Speakers whose personal data is gone: the programme says "Anonymised speaker"
+        for them instead of a name."""
+        return sum(1 for speaker in self.speakers if speaker.is_anonymised)
+
+    @property
     def needs_booking(self) -> bool:
         return self.seat_capacity is not None
 

@@ -19,6 +19,10 @@ from conference.models.types import TranslatedText, UTCDateTime, enum_column, ut
 if TYPE_CHECKING:
     from conference.models.accounts import User
 
+#: Domain of the placeholder email an anonymised speaker keeps (``.invalid`` is reserved:
+#: it can never receive mail); the same as the anonymised registrations'.
+ANONYMISED_EMAIL_DOMAIN = "anonymised.invalid"
+
 
 class Speaker(db.Model):
     """A person who speaks at an event, with their public profile."""
@@ -55,6 +59,12 @@ class Speaker(db.Model):
         back_populates="speaker", cascade="all, delete-orphan",
         order_by="SpeakerUnavailability.starts_at",
     )
+
+    @property
+    def is_anonymised(self) -> bool:
+        """The retention rules (or an erasure) removed this speaker's personal data; the
+        row stays so that sessions and proposals still count them."""
+        return self.email.endswith("@" + ANONYMISED_EMAIL_DOMAIN)
 
 
 class SpeakerUnavailability(db.Model):

@@ -45,4 +45,4 @@ def _echo(event: Event, report) -> None:
     state = "dry-run" if report.dry_run else ("not-due" if report.skipped else "done")
     click.echo(f"event={event.slug} {state} registrations={report.registrations} "
                f"sensitive_answers={report.sensitive_answers} "
-               f"outbox_messages={report.outbox_messages}")
+               f"outbox_messages={report.outbox_messages} speakers={report.speakers}")

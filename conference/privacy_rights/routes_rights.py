@@ -20,6 +20,7 @@ from conference.security import (
     token_access,
 )
 from conference.services.privacy.errors import ErasureLinkUnknown, PrivacyError
+from conference.services.privacy.retention import anonymise_due_at
 from conference.services.privacy.rights import (
     complete_erasure,
     confirm_erasure,
@@ -56,15 +57,19 @@ def my_data(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     return render_template("privacy_rights/my_data.html", event=registration.event,
                            registration=registration, erasure=open_erasure(registration),
+                           retention_end=anonymise_due_at(registration.event),
                            form=ActionForm())
 
 
 @bp.route("/e/<slug>/r/<token>/privacy/my-data.zip")
 @token_access
 def download(slug: str, token: str):
-    """Everything kept about the person: data.json, plus badge and certificate PDFs."""
+    """Everything kept about the person: data.json, plus badge, certificate and invoice
+    PDFs."""
     registration = _registration_or_404(slug, token)
-    response = Response(export_personal_data(registration), mimetype="application/zip")
+    data = export_personal_data(registration)
+    db.session.commit()  # an invoice's PDF is stored at its first rendering
+    response = Response(data, mimetype="application/zip")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="my-data-{registration.event.slug}.zip"')
     return response
@@ -120,7 +125,7 @@ def confirm_erasure_link(slug: str, erasure_token: str):
 def erasures(event: Event):
     return render_template("privacy_rights/erasures.html", event=event,
                            requests=erasure_requests(event), action_form=ActionForm(),
-                           hold_form=HoldForm())
+                           hold_form=HoldForm(), retention_end=anonymise_due_at(event))
 
 
 @bp.route("/manage/<slug>/privacy/erasures/<int:erasure_id>/complete", methods=["POST"])

@@ -21,3 +21,7 @@ class ReportSettingsForm(FlaskForm):
         description=_l("One per line, in the same order in every language (e.g. company, "
                        "university, public body, NGO). The registration form asks for one."))
     submit = SubmitField(_l("Save report settings"))
+
+
+class StartSheetForm(FlaskForm):
+    """The button that starts an attendance sheet as PDF (a job): the CSRF token only."""

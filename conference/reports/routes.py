@@ -1,5 +1,6 @@
 """Funder reports: the indicators page with its settings, attendance sheets per day and
-per session (PDF and XLSX), the indicators workbook. Every download is logged."""
+per session (XLSX at once; PDF as a job with progress, downloaded from the job page), the
+indicators workbook. Every download is logged."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from conference.audit import log_export
 from conference.content import localize
 from conference.extensions import db
 from conference.i18n import country_name
+from conference.jobs import dispatch
 from conference.links import add_link
 from conference.models import Event, Session
-from conference.reports.forms import ReportSettingsForm
+from conference.reports.forms import ReportSettingsForm, StartSheetForm
 from conference.security import event_access, get_in_event_or_404
 from conference.services.certificates.errors import InvalidImage
 from conference.services.reports.attendance import (
@@ -24,11 +26,7 @@ from conference.services.reports.attendance import (
     day_sheet,
     session_sheet,
 )
-from conference.services.reports.documents import (
-    attendance_pdf,
-    attendance_xlsx,
-    indicators_xlsx,
-)
+from conference.services.reports.documents import attendance_xlsx, indicators_xlsx
 from conference.services.reports.indicators import compute_indicators
 from conference.services.reports.settings import (
     ReportSettingsError,
@@ -36,6 +34,11 @@ from conference.services.reports.settings import (
     organisation_type_label,
     report_settings,
     save_report_settings,
+)
+from conference.services.reports.sheet_jobs import (
+    SheetNotFound,
+    sheet_title,
+    start_attendance_pdf,
 )
 
 bp = Blueprint("reports", __name__)
@@ -127,65 +130,70 @@ def _day_or_404(event: Event, day: str) -> dt.date:
 
 
 def _day_title(event: Event, day: dt.date) -> str:
-    return _("Attendance list, %(day)s", day=format_date(day, "full"))
+    return sheet_title(event, language=_language(), day=day)
 
 
 def _session_title(event: Event, session: Session) -> str:
-    return _("Attendance list, %(session)s",
-             session=localize(session.title, _language(), event.language))
+    return sheet_title(event, language=_language(), session=session)
 
 
-#: Attendance-sheet formats: renderer, MIME type.
-SHEET_FORMATS = {"pdf": (attendance_pdf, "application/pdf"), "xlsx": (attendance_xlsx, XLSX)}
-
-
-def _sheet_download(event: Event, *, title: str, rows, kind: str, fmt: str, filters: dict,
+def _sheet_download(event: Event, *, title: str, rows, kind: str, filters: dict,
                     filename: str) -> Response:
-    """An attendance sheet as a file, its export logged (who saw whose names)."""
-    render, mimetype = SHEET_FORMATS[fmt]
-    data = render(event, title, rows, language=_language(), with_times=_with_times())
-    log_export(f"reports.attendance_{kind}.{fmt}", event=event,
+    """An attendance sheet as a workbook, its export logged (who saw whose names)."""
+    data = attendance_xlsx(event, title, rows, language=_language(), with_times=_with_times())
+    log_export(f"reports.attendance_{kind}.xlsx", event=event,
                filters={**filters, "times": int(_with_times())}, row_count=len(rows))
-    return _download(data, f"{filename}.{fmt}", mimetype)
+    return _download(data, f"{filename}.xlsx", XLSX)
 
 
-def _day_file(event: Event, day: str, fmt: str) -> Response:
-    date = _day_or_404(event, day)
-    return _sheet_download(event, title=_day_title(event, date), rows=day_sheet(event, date),
-                           kind="day", fmt=fmt, filters={"day": date.isoformat()},
-                           filename=f"{event.slug}-attendance-{date.isoformat()}")
+def _start_pdf(event: Event, **target) -> Response:
+    """Start the sheet as PDF (a job) and show its progress; the job page downloads it."""
+    if not StartSheetForm().validate_on_submit():
+        abort(400)
+    try:
+        job, created = start_attendance_pdf(event, language=_language(),
+                                            with_times=_with_times(), user=current_user,
+                                            **target)
+    except SheetNotFound:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    if created:
+        dispatch(job)
+    else:
+        flash(_("This work was already started; here is its progress."), "info")
+    return redirect(url_for("jobs_manage.show", slug=event.slug, job_id=job.id))
 
 
-def _session_file(event: Event, session_id: int, fmt: str) -> Response:
-    session = get_in_event_or_404(Session, event, session_id)
-    return _sheet_download(event, title=_session_title(event, session),
-                           rows=session_sheet(session), kind="session", fmt=fmt,
-                           filters={"session_id": session.id},
-                           filename=f"{event.slug}-attendance-session-{session.id}")
-
-
-@bp.route("/manage/<slug>/reports/attendance/<day>.pdf")
+@bp.route("/manage/<slug>/reports/attendance/<day>/pdf", methods=["POST"])
 @event_access("organizer")
 def day_pdf(event: Event, day: str):
-    return _day_file(event, day, "pdf")
+    return _start_pdf(event, day=_day_or_404(event, day))
 
 
 @bp.route("/manage/<slug>/reports/attendance/<day>.xlsx")
 @event_access("organizer")
 def day_xlsx(event: Event, day: str):
-    return _day_file(event, day, "xlsx")
+    date = _day_or_404(event, day)
+    return _sheet_download(event, title=_day_title(event, date), rows=day_sheet(event, date),
+                           kind="day", filters={"day": date.isoformat()},
+                           filename=f"{event.slug}-attendance-{date.isoformat()}")
 
 
-@bp.route("/manage/<slug>/reports/attendance/session/<int:session_id>.pdf")
+@bp.route("/manage/<slug>/reports/attendance/session/<int:session_id>/pdf", methods=["POST"])
 @event_access("organizer")
 def session_pdf(event: Event, session_id: int):
-    return _session_file(event, session_id, "pdf")
+    return _start_pdf(event, session=get_in_event_or_404(Session, event, session_id))
 
 
 @bp.route("/manage/<slug>/reports/attendance/session/<int:session_id>.xlsx")
 @event_access("organizer")
 def session_xlsx(event: Event, session_id: int):
-    return _session_file(event, session_id, "xlsx")
+    session = get_in_event_or_404(Session, event, session_id)
+    return _sheet_download(event, title=_session_title(event, session),
+                           rows=session_sheet(session), kind="session",
+                           filters={"session_id": session.id},
+                           filename=f"{event.slug}-attendance-session-{session.id}")
 
 
 @bp.route("/manage/<slug>/reports/indicators.xlsx")

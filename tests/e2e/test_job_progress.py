@@ -54,3 +54,30 @@ def test_the_job_page_follows_progress_and_offers_the_result(
     page.get_by_role("link", name="Download the result").wait_for(timeout=10_000)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert problems == []
+
+
+def test_an_attendance_sheet_pdf_is_two_clicks_from_the_reports_page(
+        app, live_server, launch, make_event, make_user, make_registration,  # noqa: F811
+        attend):
+    """Click "PDF" on the funder reports page: the job page follows, then offers the
+    sheet to download."""
+    import datetime as dt
+
+    day = dt.date(2026, 5, 12)
+    event = make_event(slug="e2e-sheets", starts_on=day, ends_on=day)
+    attend(make_registration(event, last_name="Wiśniewska"), day)
+    organizer = make_user(Role.ORGANIZER, events=[event])
+    context, page = launch(organizer)
+    problems = []
+    page.on("console", lambda message: problems.append(message.text)
+            if message.type == "error" else None)
+    page.goto(f"{live_server}/manage/{event.slug}/reports?lang=en")
+    page.get_by_role("button", name=f"PDF {day.isoformat()}", exact=True).click()
+    page.wait_for_url(f"**/manage/{event.slug}/jobs/*/")
+    link = page.get_by_role("link", name="Download the result")
+    link.wait_for(timeout=20_000)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"{event.slug}-attendance-{day.isoformat()}.pdf"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert problems == []

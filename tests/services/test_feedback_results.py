@@ -189,3 +189,33 @@ def test_a_booking_without_a_rating_adds_nothing_to_the_results(feedback_world, 
     db.session.add(SeatBooking(session_id=w.booked.id, registration_id=attendees[0].id))
     db.session.commit()
     assert sum(r.summary.count for r in event_results(w.event).sessions) == 0
+
+
+def test_the_workbook_job_reports_progress_and_writes_the_file(feedback_world, attendees,
+                                                                rate, monkeypatch):
+    from conference.models import JobState
+    from conference.services.feedback import export as module
+    from conference.services.jobs.core import result_file, run_job
+
+    w = feedback_world
+    for person in attendees[:3]:
+        rate(person, 4, w.booked)
+    monkeypatch.setattr(module, "PROGRESS_EVERY", 2)
+    job, _ = module.start_xlsx_export(w.event, language="pl", user=None)
+    db.session.commit()
+    seen = []
+    real = module.export_xlsx
+
+    def spying(event, *, progress=None, total=None):
+        def spy(done, total=None):
+            seen.append(done)
+            progress(done, total)
+        return real(event, progress=spy, total=total)
+
+    monkeypatch.setattr(module, "export_xlsx", spying)
+    run_job(job.id, module.build_xlsx_export)
+    db.session.refresh(job)
+    assert job.state is JobState.DONE and seen == [2, 3]
+    assert (job.progress_done, job.progress_total) == (3, 3)
+    workbook = openpyxl.load_workbook(io.BytesIO(result_file(job).read_bytes()))
+    assert workbook.sheetnames == ["Podsumowanie", "Odpowiedzi"]

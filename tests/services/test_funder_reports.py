@@ -199,3 +199,73 @@ def test_registration_stores_the_chosen_organisation_type(make_event, make_ticke
     assert sign_up(event, ticket, organisation_type="NGO").organisation_type == "NGO"
     with pytest.raises(InvalidDetails):
         sign_up(event, ticket, organisation_type="Pirates")
+
+
+# --- Attendance sheets as PDF jobs --------------------------------------------------------
+
+def test_a_pdf_sheet_job_reads_the_check_ins_at_run_time(attended, make_registration, attend):
+    from conference.models import JobState
+    from conference.services.jobs.core import result_file, run_job
+    from conference.services.reports.sheet_jobs import (
+        build_attendance_pdf,
+        start_attendance_pdf,
+    )
+
+    event, _people = attended
+    job, _ = start_attendance_pdf(event, language="en", day=DAY1, user=None)
+    db.session.commit()
+    attend(make_registration(event, last_name="Latecomer"), DAY1, "11:00")
+    run_job(job.id, build_attendance_pdf)
+    db.session.refresh(job)
+    assert job.state is JobState.DONE and (job.progress_done, job.progress_total) == (4, 4)
+    text = "\n".join(pdf_text(result_file(job).read_bytes()))
+    assert "Latecomer" in text and text.index("Abel") < text.index("Żak")
+
+
+def test_a_pdf_sheet_job_of_a_session_deleted_meanwhile_fails_with_a_message(
+        attended, make_session):
+    from conference.models import JobState
+    from conference.services.jobs.core import run_job
+    from conference.services.reports.sheet_jobs import (
+        build_attendance_pdf,
+        start_attendance_pdf,
+    )
+
+    event, _people = attended
+    session = make_session(event)
+    job, _ = start_attendance_pdf(event, language="en", session=session, user=None)
+    db.session.delete(session)
+    db.session.commit()
+    run_job(job.id, build_attendance_pdf)
+    db.session.refresh(job)
+    assert job.state is JobState.FAILED
+    assert job.error_message == "This session is not part of the event."
+
+
+def test_a_day_outside_the_event_starts_no_pdf_job(attended):
+    from conference.services.reports.sheet_jobs import SheetNotFound, start_attendance_pdf
+
+    event, _people = attended
+    with pytest.raises(SheetNotFound):
+        start_attendance_pdf(event, language="en", day=dt.date(2030, 1, 1), user=None)
+
+
+def test_attendance_pdf_carries_the_event_and_funder_logos_in_the_header(attended):
+    from pypdf import PdfReader
+
+    from conference.services.badges.core import save_badge_settings
+
+    event, _people = attended
+    rows = day_sheet(event, DAY1)
+
+    def images_on_first_page() -> int:
+        pdf = attendance_pdf(event, "Day 1", rows, language="en")
+        return len(PdfReader(io.BytesIO(pdf)).pages[0].images)
+
+    assert images_on_first_page() == 0
+    save_badge_settings(event, layout=event.badge_layout, double_sided=False,
+                        logo=image_bytes("PNG", size=(120, 40)))
+    save_report_settings(event, funder_name="Regional Programme",
+                         organisation_types_text="", funder_logo=image_bytes("JPEG"))
+    db.session.commit()
+    assert images_on_first_page() == 2

@@ -156,3 +156,70 @@ def test_an_unconfirmed_request_cannot_be_completed(person):
     request = request_erasure(person, NOW)
     with pytest.raises(ErasureNotOpen):
         complete_erasure(request, now=NOW)
+
+
+# --- A held request and the retention end --------------------------------------------------
+
+def test_the_held_email_says_the_data_goes_anyway_at_the_retention_end(person):
+    from conference.services.privacy.retention import anonymise_due_at
+
+    request = _confirmed(person)
+    hold_erasure(request, "Invoice FV/12/2026 must be kept", user=None)
+    db.session.commit()
+    held = db.session.query(OutboxMessage).filter_by(kind="privacy.erasure_held").one()
+    end = anonymise_due_at(person.event).astimezone(person.event.tz)
+    assert "anonymised on" in held.body_text and end.strftime("%Y") in held.body_text
+    assert "invoices are kept" in held.body_text and "invoices are kept" in held.body_html
+
+
+def test_the_retention_run_anonymises_a_held_request_and_completes_it(person):
+    from conference.services.privacy.anonymise import anonymise
+    from conference.services.privacy.retention import anonymise_due_at
+
+    request = _confirmed(person)
+    hold_erasure(request, "Invoice issued", user=None)
+    db.session.commit()
+    end = anonymise_due_at(person.event)
+    anonymise(person.event, end)
+    db.session.expire_all()
+    registration = db.session.get(Registration, person.id)
+    assert registration.anonymised_at == end and registration.last_name == ""
+    assert request.state is ErasureState.COMPLETED and request.completed_at == end
+
+
+def test_the_retention_run_keeps_the_invoice_of_a_held_request(invoicing_event,
+                                                               invoiced_order):
+    from conference.models import BillingDetails, Invoice
+    from conference.services.invoicing.issue import issue_proforma
+    from conference.services.privacy.anonymise import anonymise
+
+    event = invoicing_event()
+    buyer = invoiced_order(event, first_name="Ewa", last_name="Faktura",
+                           email="ewa@faktura.example")
+    invoice = issue_proforma(buyer.order)
+    db.session.commit()
+    printed = dict(invoice.data)
+    request = _confirmed(buyer)
+    hold_erasure(request, "Invoice issued", user=None)
+    db.session.commit()
+    anonymise(event, early=True)
+    db.session.expire_all()
+    assert db.session.get(Registration, buyer.id).email.endswith("@anonymised.invalid")
+    kept = db.session.get(Invoice, invoice.id)
+    assert kept.buyer_name == "Instytut Biologii Molekularnej PAN"
+    assert kept.data == printed
+    assert db.session.get(BillingDetails, buyer.order_id).tax_id
+
+
+def test_download_holds_the_invoices_of_their_order(invoicing_event, invoiced_order):
+    from conference.services.invoicing.issue import issue_proforma
+
+    event = invoicing_event()
+    buyer = invoiced_order(event)
+    invoice = issue_proforma(buyer.order)
+    db.session.commit()
+    with zipfile.ZipFile(io.BytesIO(export_personal_data(buyer))) as archive:
+        names = archive.namelist()
+        pdf = archive.read(next(n for n in names if n.startswith("invoices/")))
+    assert pdf.startswith(b"%PDF")
+    assert any(invoice.number.replace("/", "-") in name for name in names)

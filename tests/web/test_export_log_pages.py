@@ -124,3 +124,41 @@ def test_downloading_a_job_result_is_logged(client, organizer, make_event, make_
     assert client.get(f"/manage/{event.slug}/jobs/{job.id}/result").status_code == 200
     [entry] = _log()
     assert entry.what == "job.badges.print_run" and f"job_id={job.id}" in entry.filters
+
+
+def test_an_organizers_certificate_pdf_is_logged(client, organizer, make_event,
+                                                  make_registration, attend):
+    import datetime as dt
+
+    from conference.services.certificates.issuing import release_certificates
+
+    event = make_event(starts_on=dt.date(2026, 5, 12), ends_on=dt.date(2026, 5, 12))
+    attend(make_registration(event), dt.date(2026, 5, 12))
+    [certificate] = release_certificates(event)
+    db.session.commit()
+    organizer(event)
+    response = client.get(f"/manage/{event.slug}/certificates/{certificate.id}/certificate.pdf")
+    assert response.status_code == 200
+    [entry] = _log()
+    assert entry.what == "certificate.pdf" and f"certificate_id={certificate.id}" in entry.filters
+
+
+def test_an_organizers_invoice_pdf_and_the_invoice_register_are_logged(
+        client, organizer, invoicing_event, invoiced_order):
+    from conference.services.invoicing.issue import issue_proforma
+
+    event = invoicing_event()
+    invoice = issue_proforma(invoiced_order(event).order)
+    db.session.commit()
+    organizer(event)
+    assert client.get(f"/manage/{event.slug}/invoices/{invoice.id}.pdf").status_code == 200
+    assert client.get(f"/manage/{event.slug}/invoices/register.xlsx").status_code == 200
+    assert [(e.what, e.row_count) for e in _log()] == [("invoice.pdf", 1),
+                                                       ("invoices.register.xlsx", 1)]
+
+
+def test_a_refused_invoice_download_logs_nothing(client, organizer, make_event):
+    event = make_event()
+    organizer(event)
+    assert client.get(f"/manage/{event.slug}/invoices/999999.pdf").status_code == 404
+    assert _log() == []

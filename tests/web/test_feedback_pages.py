@@ -227,9 +227,25 @@ def test_the_exports_download_as_files(organizer_client, world, speaker):
     csv_response = organizer_client.get(f"{base}/export.csv")
     assert csv_response.mimetype == "text/csv"
     assert "Loved the demos" in csv_response.get_data(as_text=True)
-    xlsx = organizer_client.get(f"{base}/export.xlsx")
+
+
+
+def test_the_workbook_is_a_job_whose_page_downloads_it_and_logs_the_export(
+        organizer_client, world, speaker):
+    from conference.models import ExportLogEntry, Job, JobState
+
+    base = f"/manage/{world.event.slug}/feedback"
+    started = organizer_client.post(f"{base}/export-xlsx")
+    job = db.session.execute(db.select(Job).filter_by(kind="feedback.xlsx")).scalar_one()
+    assert started.status_code == 302
+    assert started.headers["Location"].endswith(f"/jobs/{job.id}/")
+    db.session.refresh(job)
+    assert job.state is JobState.DONE and job.progress_total == job.progress_done > 0
+    xlsx = organizer_client.get(f"/manage/{world.event.slug}/jobs/{job.id}/result")
     assert xlsx.headers["Content-Disposition"].endswith('-feedback.xlsx"')
     assert xlsx.data[:2] == b"PK"
+    logged = [e.what for e in db.session.execute(db.select(ExportLogEntry)).scalars()]
+    assert "job.feedback.xlsx" in logged
 
 
 def test_the_event_overview_links_to_the_feedback_results(organizer_client, world):

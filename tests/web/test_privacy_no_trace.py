@@ -33,7 +33,8 @@ DAY1 = dt.date(2026, 5, 12)
 MUST_COVER = {"registration.private_page", "regadmin.export_registrations_csv",
               "regadmin.export_registrations_xlsx", "badges.registration_badge_pdf",
               "agenda.feed", "certificates.verify", "regadmin.registrations",
-              "mail_manage.index", "checkin.api_search", "jobs_manage.result"}
+              "mail_manage.index", "checkin.api_search", "jobs_manage.result",
+              "reports.day_xlsx"}
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def traced(make_event, make_ticket_type, make_user, attend, agenda_world, login,
               "certificate_id": certificate.id, "job_id": job.id,
               "session_id": programme["session_id"], "room_id": programme["room_id"],
               "track_id": programme["track_id"], "ticket_type_id": ticket.id,
-              "question_id": diet.id}
+              "question_id": diet.id, "day": DAY1.isoformat()}
     return {"event": event, "person": person, "values": values, "client": client}
 
 
@@ -82,7 +83,8 @@ def _text(response) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _walk(app, client, values, slug) -> dict[str, str]:
+def _walk(app, client, values, slug, searches=("quintessenz", "hieronim@tracer.example")
+          ) -> dict[str, str]:
     """Every GET route whose arguments we can fill, plus searches by the person's name."""
     pages = {}
     for rule in app.url_map.iter_rules():
@@ -95,7 +97,7 @@ def _walk(app, client, values, slug) -> dict[str, str]:
             url = re.sub(rf"<(?:[^:<>]+:)?{arg}>", str(values[arg]), url)
         response = client.get(url)
         pages[rule.endpoint] = _text(response) if response.status_code == 200 else ""
-    for query in ("quintessenz", "hieronim@tracer.example"):
+    for query in searches:
         # The search box repeats the query: that is not the person.
         pages[f"search {query}"] = _text(client.get(
             f"/manage/{slug}/registrations?q={query}")).lower().replace(query, "")
@@ -104,16 +106,16 @@ def _walk(app, client, values, slug) -> dict[str, str]:
     return pages
 
 
-def _traces(pages: dict[str, str]) -> dict[str, list[str]]:
+def _traces(pages: dict[str, str], needles=NEEDLES) -> dict[str, list[str]]:
     found = {}
     for endpoint, text in pages.items():
-        hits = [needle for needle in NEEDLES if needle in text.lower()]
+        hits = [needle for needle in needles if needle in text.lower()]
         if hits:
             found[endpoint] = hits
     return found
 
 
-def _rows_with_traces() -> list[str]:
+def _rows_with_traces(needles=NEEDLES) -> list[str]:
     found = []
     for table in db.metadata.sorted_tables:
         for column in table.columns:
@@ -121,7 +123,7 @@ def _rows_with_traces() -> list[str]:
                                                   sa.UnicodeText):
                 continue
             text = sa.func.lower(sa.cast(column, sa.Text))
-            for needle in NEEDLES:
+            for needle in needles:
                 count = db.session.execute(
                     sa.select(sa.func.count()).select_from(table)
                     .where(text.like(f"%{needle}%"))).scalar_one()
@@ -165,3 +167,127 @@ def test_the_old_private_links_are_dead_after_anonymisation(app, traced):
                 f"/e/{slug}/agenda/{values['feed_token']}.ics",
                 f"/c/{values['public_id']}"):
         assert client.get(url).status_code == 404, url
+
+
+# --- Speakers and the call for proposals ---------------------------------------------------
+
+#: Every trace the speaker leaves (name, email, co-speaker, affiliation, biography, links,
+#: notes to the organizers, unavailability note, review and feedback comments).
+SPEAKER_NEEDLES = ("zyxwordski", "wenceslas", "speakertrace.example", "speakertracelab",
+                   "biotracetext", "notetracetext", "absenttracetext")
+SPEAKER_SEARCHES = ("zyxwordski", "wenceslas@speakertrace.example")
+#: Speaker routes the walk must have covered.
+SPEAKER_MUST_COVER = {"cfp.speakers", "cfp.speaker", "cfp.speaker_page", "cfp.proposal",
+                      "cfp_manage.proposal", "agenda.session_page", "agenda.programme",
+                      "feedback.results"}
+
+
+@pytest.fixture
+def speaker_traced(traced, make_cfp, make_proposal, make_user):
+    """The traced event also has a speaker, with a photo, a co-speaker, notes, a review, an
+    unavailability, a confirmed session in the public programme and a feedback comment."""
+    from conference.models import Feedback, Session
+    from conference.services.cfp.decisions import (
+        DecisionKind,
+        confirm_participation,
+        decide,
+        release_decision_emails,
+    )
+    from conference.services.cfp.photos import photo_path
+    from conference.services.cfp.proposals import (
+        SpeakerProfile,
+        add_unavailability,
+        update_speaker_profile,
+    )
+    from conference.services.cfp.reviews import assign_reviewer, criteria_of, submit_review
+    from tests.fixtures.cfp import image_bytes
+
+    event = traced["event"]
+    make_cfp(event)
+    proposal = make_proposal(event, title="Organoids at scale", name="Wenceslas Zyxwordski",
+                             email="wenceslas@speakertrace.example",
+                             co_speakers=["co@speakertrace.example"],
+                             notes="notetracetext: Zyxwordski needs a projector")
+    speaker = proposal.submitter
+    update_speaker_profile(speaker, SpeakerProfile(
+        name="Wenceslas Zyxwordski", email=speaker.email, affiliation="Speakertracelab",
+        biography="biotracetext, born in Zyxwordowo", links="https://speakertrace.example/",
+        photo=image_bytes("JPEG")))
+    add_unavailability(speaker, dt.datetime(2026, 5, 12, 8, tzinfo=dt.UTC),
+                       dt.datetime(2026, 5, 12, 9, tzinfo=dt.UTC), note="absenttracetext")
+    reviewer = make_user(Role.REVIEWER, events=[event])
+    assign_reviewer(event, reviewer)
+    submit_review(proposal, reviewer, {c.id: 4 for c in criteria_of(event)},
+                  "Zyxwordski explains well")
+    decide([proposal], DecisionKind.ACCEPTED)
+    release_decision_emails(event, [proposal])
+    session = confirm_participation(proposal)
+    session.starts_at = dt.datetime(2026, 5, 12, 12, tzinfo=dt.UTC)
+    session.ends_at = dt.datetime(2026, 5, 12, 13, tzinfo=dt.UTC)
+    db.session.flush()
+    db.session.add(Feedback(event_id=event.id, registration_id=traced["person"].id,
+                            session_id=session.id, rating=5,
+                            comment="Zyxwordski was brilliant"))
+    speaker.is_featured = True
+    db.session.commit()
+    photo = photo_path(speaker.photo_filename)
+    assert photo is not None
+    values = {**traced["values"], "speaker_id": speaker.id, "speaker_token": speaker.token,
+              "proposal_token": proposal.token, "proposal_id": proposal.id,
+              "session_id": session.id}
+    assert db.session.get(Session, session.id).public_speakers == [speaker]
+    return {**traced, "values": values, "speaker": speaker, "proposal": proposal,
+            "session": session, "photo": photo}
+
+
+def _speaker_walk(app, world) -> dict[str, str]:
+    return _walk(app, world["client"], world["values"], world["event"].slug,
+                 searches=SPEAKER_SEARCHES)
+
+
+def test_the_walk_sees_the_speaker_before_anonymisation(app, speaker_traced):
+    pages = _speaker_walk(app, speaker_traced)
+    assert set(pages) >= SPEAKER_MUST_COVER
+    found = _traces(pages, SPEAKER_NEEDLES)
+    assert set(found) >= SPEAKER_MUST_COVER, sorted(SPEAKER_MUST_COVER - set(found))
+    tables = " ".join(_rows_with_traces(SPEAKER_NEEDLES))
+    for table in ("speaker.", "proposal.notes", "review.comment", "feedback.comment",
+                  "speaker_unavailability.note", "outbox_message."):
+        assert table in tables, table
+
+
+def test_no_table_holds_the_speaker_after_anonymisation(app, speaker_traced):
+    anonymise(speaker_traced["event"], early=True)
+    db.session.expire_all()
+    assert _rows_with_traces(SPEAKER_NEEDLES) == []
+
+
+def test_no_page_export_or_feed_shows_the_speaker_after_anonymisation(app, speaker_traced):
+    anonymise(speaker_traced["event"], early=True)
+    db.session.expire_all()
+    assert _traces(_speaker_walk(app, speaker_traced), SPEAKER_NEEDLES) == {}
+
+
+def test_the_speaker_photo_file_is_deleted_by_the_anonymisation(app, speaker_traced):
+    anonymise(speaker_traced["event"], early=True)
+    assert not speaker_traced["photo"].exists()
+
+
+def test_the_speaker_and_proposal_links_are_dead_after_anonymisation(app, speaker_traced):
+    anonymise(speaker_traced["event"], early=True)
+    values, slug = speaker_traced["values"], speaker_traced["event"].slug
+    client = app.test_client()
+    for url in (f"/e/{slug}/speaker/{values['speaker_token']}",
+                f"/e/{slug}/cfp/p/{values['proposal_token']}",
+                f"/e/{slug}/speakers/{values['speaker_id']}"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_past_programme_keeps_the_session_with_an_anonymised_speaker(app, speaker_traced):
+    anonymise(speaker_traced["event"], early=True)
+    slug, session_id = speaker_traced["event"].slug, speaker_traced["values"]["session_id"]
+    page = app.test_client().get(f"/e/{slug}/programme/{session_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Organoids at scale" in text
+    assert "Anonymised speaker" in text

@@ -112,3 +112,21 @@ def test_organizer_holds_a_request_with_a_reason(client, person, make_user, logi
     assert db.session.get(ErasureRequest, request.id).state is ErasureState.HELD
     page = client.get(_private(person)).get_data(as_text=True)
     assert "Invoice issued" in page
+
+
+def test_a_held_request_says_on_both_pages_that_the_data_goes_at_the_retention_end(
+        client, person, make_user, login):
+    from conference.services.privacy.retention import anonymise_due_at
+
+    _request_and_confirm(client, person)
+    login(client, make_user(Role.ORGANIZER, events=[person.event]))
+    request = db.session.query(ErasureRequest).one()
+    client.post(f"/manage/{person.event.slug}/privacy/erasures/{request.id}/hold",
+                data={"reason": "Invoice issued"})
+    year = anonymise_due_at(person.event).astimezone(person.event.tz).strftime("%Y")
+    attendee = client.get(_private(person) + "?lang=en").get_data(as_text=True)
+    assert "Even so, your data is anonymised on" in attendee and year in attendee
+    organizer = client.get(f"/manage/{person.event.slug}/privacy/erasures?lang=en"
+                           ).get_data(as_text=True)
+    assert "Anonymised anyway at the retention end" in organizer
+    assert "issued invoices are kept" in organizer

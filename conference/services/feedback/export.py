@@ -9,17 +9,23 @@ as in the registration export.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterator
+import os
+import secrets
+from collections.abc import Callable, Iterator
 
+import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from conference.extensions import db
-from conference.models import Event, Feedback, Session, Track
+from conference.models import Event, Feedback, Job, Session, Track, User
 from conference.models.feedback import RATINGS
 from conference.services.feedback.results import event_results
+from conference.services.jobs.core import JobResult, result_folder, start_job
 from conference.services.registration.export import neutralise
 
 RESPONSE_COLUMNS = (_l("Rated"), _l("Session ID"), _l("Session"), _l("Track"), _l("Rating"),
@@ -96,14 +102,62 @@ def _clean(value):
     return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 
-def export_xlsx(event: Event) -> bytes:
-    """A workbook with the summary sheet and the responses sheet."""
+#: How often (in responses) the workbook job reports its progress.
+PROGRESS_EVERY = 1000
+
+
+def export_xlsx(event: Event, *, progress: Callable[[int, int | None], None] | None = None,
+                total: int | None = None) -> bytes:
+    """A workbook with the summary sheet and the responses sheet; ``progress(done,
+    total)`` is told every ``PROGRESS_EVERY`` responses and at the end."""
     workbook = Workbook(write_only=True)
-    for title, rows in ((_l("Summary"), summary_rows(event)),
-                        (_l("Responses"), response_rows(event))):
-        sheet = workbook.create_sheet(str(title)[:31])
-        for values in rows:
-            sheet.append([_clean(value) for value in values])
+    summary = workbook.create_sheet(str(_l("Summary"))[:31])
+    for values in summary_rows(event):
+        summary.append([_clean(value) for value in values])
+    responses = workbook.create_sheet(str(_l("Responses"))[:31])
+    # Read whole before writing: ``progress`` commits, which would close a server-side
+    # cursor still streaming the rows (PostgreSQL).
+    rows = list(response_rows(event)) if progress else response_rows(event)
+    done = 0
+    # The first row is the header: ``done`` counts the responses written after it.
+    for done, values in enumerate(rows):
+        responses.append([_clean(value) for value in values])
+        if progress and done > 0 and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    if progress:
+        progress(done, total)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- The workbook as a job ----------------------------------------------------------------
+
+#: ``Job.kind`` of the feedback workbook: an event of thousands of ratings takes longer
+#: than a web request should.
+XLSX_JOB = "feedback.xlsx"
+
+
+def start_xlsx_export(event: Event, *, language: str, user: User | None,
+                      now: dt.datetime | None = None) -> tuple[Job, bool]:
+    """Queue the feedback workbook in ``language`` (or join the same one under way); the
+    job's total is the number of ratings."""
+    total = db.session.execute(
+        db.select(sa.func.count()).select_from(Feedback).where(Feedback.event_id == event.id)
+    ).scalar_one()
+    return start_job(XLSX_JOB, event=event, user=user, params={"language": language},
+                     dedupe_key=f"{XLSX_JOB}:{event.id}:{language}", total=total, now=now)
+
+
+def build_xlsx_export(job: Job, progress: Callable[[int, int | None], None]) -> JobResult:
+    """The job's work: the workbook of ``export_xlsx``, written to the result folder."""
+    event = job.event
+    with force_locale((job.params or {}).get("language") or event.language):
+        data = export_xlsx(event, progress=progress, total=job.progress_total)
+    folder = result_folder() / "feedback"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"job-{job.id}-{secrets.token_hex(8)}.xlsx"
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return JobResult(path=path, filename=f"{event.slug}-feedback.xlsx")

@@ -7,7 +7,8 @@ badge QR and the offline check-in hashes derived from the code stop working), th
 feed, certificates, the scan log's copy of the name, the history's details, the payer
 fields of their orders, and the subject, body and recipient of every email the event sent
 them. What stays is what statistics need: the ticket type, the country, the state, the
-check-ins (days, sessions), seat bookings and ratings.
+check-ins (days, sessions), seat bookings and ratings. Speakers and proposals go in the
+same run (``privacy.speakers``).
 
 Runs work in batches; each batch is one transaction and marks its people with
 ``Registration.anonymised_at`` in the same UPDATE that removes their data, so an
@@ -31,6 +32,8 @@ from conference.models import (
     AgendaFeed,
     Answer,
     Certificate,
+    ErasureRequest,
+    ErasureState,
     Event,
     Job,
     Order,
@@ -51,6 +54,7 @@ from conference.services.privacy.retention import (
     retention_settings,
     sensitive_due_at,
 )
+from conference.services.privacy.speakers import anonymise_event_speakers
 
 #: ``Job.kind`` of the organizer's "run now".
 JOB_KIND = "privacy.anonymise"
@@ -68,6 +72,7 @@ class AnonymisationReport:
     registrations: int = 0
     sensitive_answers: int = 0
     outbox_messages: int = 0
+    speakers: int = 0
     batches: int = 0
     #: Nothing personal was due (and the run was not forced).
     skipped: bool = False
@@ -94,6 +99,7 @@ def anonymise(event: Event, now: dt.datetime | None = None, *, dry_run: bool = F
         report.registrations = counts.registrations if due else 0
         report.sensitive_answers = counts.sensitive_answers if sensitive_due else 0
         report.outbox_messages = counts.outbox_messages if due else 0
+        report.speakers = counts.speakers if due else 0
         report.skipped = not (due or sensitive_due)
         return report
     if not (due or sensitive_due):
@@ -119,6 +125,8 @@ def anonymise(event: Event, now: dt.datetime | None = None, *, dry_run: bool = F
             report.batches += 1
             if progress:
                 progress(report.registrations, total)
+        report.speakers = anonymise_event_speakers(event)
+        db.session.commit()
     settings = retention_settings(event)
     settings.last_run_at = now
     settings.last_run_count = report.registrations
@@ -200,6 +208,11 @@ def anonymise_registrations(event: Event, ids: list[int], now: dt.datetime) -> i
         .values(details="{}", code=""))
     run(sa.update(Order).where(Order.id.in_(order_ids))
         .values(payer_name="", payer_email="", payer_organization=""))
+    # A request still open (even one the organizer holds) is done: the data is gone.
+    run(sa.update(ErasureRequest)
+        .where(ErasureRequest.registration_id.in_(chosen_ids),
+               ErasureRequest.state != ErasureState.COMPLETED)
+        .values(state=ErasureState.COMPLETED, completed_at=now))
     # Last, since the statements above find the batch by ``anonymised_at IS NULL``.
     table = Registration.__table__
     db.session.execute(

@@ -23,6 +23,7 @@ from conference.models import (
 )
 from conference.models.types import utcnow
 from conference.services.privacy.errors import InvalidRetention
+from conference.services.privacy.speakers import count_pending_speakers
 
 #: Longest retention the form accepts: ten years (accounting law asks for at most that).
 MAX_MONTHS = 120
@@ -97,6 +98,8 @@ class RetentionPreview:
     sensitive_answers: int
     outbox_messages: int
     certificates: int
+    #: Speakers still holding personal data (names, emails, biographies, photos).
+    speakers: int
     #: Kept, without the person: what statistics need.
     check_ins: int
     already_anonymised: int
@@ -125,6 +128,7 @@ def preview(event: Event, now: dt.datetime | None = None) -> RetentionPreview:
                                       OutboxMessage.recipient.in_(emails))),
         certificates=_count(db.select(sa.func.count()).select_from(Certificate)
                             .where(Certificate.registration_id.in_(live))),
+        speakers=count_pending_speakers(event),
         check_ins=_count(db.select(sa.func.count()).select_from(CheckIn)
                          .where(CheckIn.event_id == event.id)),
         already_anonymised=_count(

@@ -4,7 +4,10 @@ Erasure: the attendee asks on the private page -> an email with a confirmation l
 (single use, expires after ``ERASURE_LINK_HOURS``) -> the request is pending; an organizer
 completes it, or holds it with a reason (e.g. an issued invoice accounting law requires to
 keep); otherwise it completes itself ``RetentionSettings.erasure_days`` after the
-confirmation (the daily job). The attendee is told by email at each step.
+confirmation (the daily job). The attendee is told by email at each step. A held request
+does not keep the data past the event's retention end: that run anonymises the person like
+everyone else and completes the request (``anonymise_registrations``); issued invoices stay,
+as accounting law requires (the anonymisation never touches them).
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ from conference.services.privacy.errors import (
     ErasureNotOpen,
     InvalidHoldReason,
 )
-from conference.services.privacy.retention import retention_settings
+from conference.services.privacy.retention import anonymise_due_at, retention_settings
+from conference.services.privacy.speakers import anonymise_speakers_by_email
 from conference.urls import absolute_url
 
 #: How long the emailed confirmation link works.
@@ -125,11 +129,14 @@ def personal_data(registration: Registration) -> dict:
 
 
 def export_personal_data(registration: Registration) -> bytes:
-    """One ZIP: ``data.json`` with all their rows, plus their badge and certificate PDFs
-    when they have them."""
+    """One ZIP: ``data.json`` with all their rows, plus their badge, certificate and the
+    invoices of their order (as on their private page) when they have them. An invoice's
+    PDF is stored at its first rendering: the caller commits."""
     from conference.services.badges.core import BadgeError, render_attendee_badge
     from conference.services.certificates.issuing import certificate_of
     from conference.services.certificates.pdf import render_certificate
+    from conference.services.invoicing.issue import invoices_of
+    from conference.services.invoicing.pdf import invoice_filename, invoice_pdf
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -140,6 +147,8 @@ def export_personal_data(registration: Registration) -> bytes:
         certificate = certificate_of(registration)
         if certificate is not None:
             archive.writestr("certificate.pdf", render_certificate(certificate))
+        for invoice in invoices_of(registration.order) if registration.order else ():
+            archive.writestr(f"invoices/{invoice_filename(invoice)}", invoice_pdf(invoice))
     return out.getvalue()
 
 
@@ -227,7 +236,8 @@ def hold_erasure(request: ErasureRequest, reason: str, *, user: User | None,
     request.hold_reason = reason
     request.decided_by_id = user.id if user else None
     _tell(request.registration, "privacy.erasure_held", _l("Your erasure request is on hold"),
-          "privacy_erasure_held", reason=reason)
+          "privacy_erasure_held", reason=reason,
+          anonymised_at=anonymise_due_at(request.registration.event))
     return request
 
 
@@ -242,6 +252,8 @@ def complete_erasure(request: ErasureRequest, *, user: User | None = None,
     event = registration.event
     if registration.anonymised_at is None:
         anonymise_registrations(event, [registration.id], now)
+    # The same person as a speaker of this event (same email) goes too.
+    anonymise_speakers_by_email(event, address)
     request.state = ErasureState.COMPLETED
     request.completed_at = now
     request.decided_by_id = user.id if user else request.decided_by_id
