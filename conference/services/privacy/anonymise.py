@@ -5,7 +5,8 @@ What goes: names, email, phone, organisation and job title, the search key, ever
 the private link and badge code (replaced by random dead values, so the private page, the
 badge QR and the offline check-in hashes derived from the code stop working), the iCal
 feed, certificates, the scan log's copy of the name, the history's details, the payer
-fields of their orders, and the subject, body and recipient of every email the event sent
+fields of their orders, the free texts of their partnering (``services.partnering.
+privacy``), and the subject, body and recipient of every email the event sent
 them. What stays is what statistics need: the ticket type, the country, the state, the
 check-ins (days, sessions), seat bookings and ratings.
 
@@ -44,6 +45,7 @@ from conference.models import (
 )
 from conference.models.types import utcnow
 from conference.services.jobs.core import JobResult, result_folder, start_job
+from conference.services.partnering.privacy import anonymise_partnering
 from conference.services.privacy.retention import (
     anonymise_due_at,
     pending_registrations,
@@ -200,6 +202,7 @@ def anonymise_registrations(event: Event, ids: list[int], now: dt.datetime) -> i
         .values(details="{}", code=""))
     run(sa.update(Order).where(Order.id.in_(order_ids))
         .values(payer_name="", payer_email="", payer_organization=""))
+    anonymise_partnering(chosen_ids)
     # Last, since the statements above find the batch by ``anonymised_at IS NULL``.
     table = Registration.__table__
     db.session.execute(
