@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from conference.extensions import db
 from conference.i18n import use_person_language
+from conference.inputs import query_int
 from conference.models import Event, PartneringProfile, Registration
 from conference.partnering.forms import NEED_LISTS, ProfileForm, ReasonForm, RequestForm
 from conference.registration.forms import country_choices
@@ -228,12 +229,12 @@ def directory_page(slug: str, token: str):
     if profile is None or not profiles.can_join(registration):
         return _not_participating(registration)
     event = registration.event
-    page = request.args.get("page", 1, type=int) or 1
+    page = query_int("page", minimum=1, maximum=10_000) or 1
     flt = directory.DirectoryFilter(
         text=_query_value("q"), sector=_query_value("sector"), country=_query_value("country"),
         organisation_type=_query_value("organisation_type"),
         offer_type=_query_value("offer"), request_type=_query_value("looking_for"),
-        page=max(1, min(page, 10_000)))
+        page=page)
     result = directory.search(profile, flt)
     return _private(render_template(
         "partnering/directory.html", event=event, registration=registration, profile=profile,
