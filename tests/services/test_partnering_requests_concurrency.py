@@ -99,3 +99,42 @@ def test_without_the_lock_the_unique_index_still_leaves_one_open_request(
     outcomes = _send_in_parallel(app, [(a.id, b.id), (b.id, a.id)] * 2)
     assert outcomes.count("sent") == 1
     assert set(outcomes) == {"sent", "duplicate_request"}
+
+
+def test_parallel_accepts_at_the_meeting_limit_make_exactly_the_limit(
+        app, make_event, make_partnering_settings, make_partnering_profile,
+        make_meeting_request):
+    from conference.models import RequestState
+
+    event = make_event(language="en", languages="en,pl")
+    make_partnering_settings(event, max_meetings=2)
+    busy = make_partnering_profile(event)
+    request_ids = [make_meeting_request(make_partnering_profile(event), busy,
+                                        RequestState.PENDING).id for _ in range(5)]
+    barrier = threading.Barrier(len(request_ids))
+    outcomes: list[str] = []
+
+    def accept(request_id: int):
+        with app.app_context():
+            request = db.session.get(MeetingRequest, request_id)
+            recipient = db.session.get(PartneringProfile, busy.id)
+            _ = request.requester.registration, recipient.registration, recipient.event
+            barrier.wait()
+            try:
+                service.accept_request(request, recipient)
+                db.session.commit()
+                outcomes.append("accepted")
+            except PartneringError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=accept, args=(rid,)) for rid in request_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    assert sorted(outcomes) == ["accepted"] * 2 + ["meeting_limit_reached"] * 3
+    assert service.meeting_count(db.session.get(PartneringProfile, busy.id)) == 2

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from conference.extensions import db
 from conference.models import (
@@ -153,13 +154,19 @@ def join(registration: Registration, data: ProfileInput,
         if profile.is_active:
             raise AlreadyParticipant(str(_l("You take part in partnering already.")))
         profile.left_at = None
-    else:
-        profile = PartneringProfile(event_id=registration.event_id,
-                                    registration_id=registration.id)
-        db.session.add(profile)
-    profile.joined_at = now
+        profile.joined_at = now
+        _apply(profile, values, needs)
+        db.session.flush()
+        return profile
+    profile = PartneringProfile(event_id=registration.event_id,
+                                registration_id=registration.id, joined_at=now)
     _apply(profile, values, needs)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(profile)
+    except IntegrityError as error:
+        # One profile per registration (unique): a second tab joined at the same moment.
+        raise AlreadyParticipant(str(_l("You take part in partnering already."))) from error
     return profile
 
 
