@@ -246,3 +246,24 @@ def test_an_organizer_of_another_event_cannot_export(client, event, make_event, 
                                                      login):
     login(client, make_user(Role.ORGANIZER, events=[make_event()]))
     assert client.get(f"/manage/{event.slug}/partnering/participants.csv").status_code == 403
+
+
+def test_the_profile_form_shows_the_saved_profile(client, event, make_partnering_profile):
+    me = make_partnering_profile(event, offers=[("Supplier", "Reagent kits")])
+    page = client.get(f"{_base(me.registration)}/profile").get_data(as_text=True)
+    assert "Edit my partnering profile" in page and 'value="Reagent kits"' in page
+
+
+def test_a_person_who_left_joins_again_through_the_form(client, event,
+                                                        make_partnering_profile):
+    me = make_partnering_profile(event)
+    client.post(f"{_base(me.registration)}/leave")
+    response = client.post(f"{_base(me.registration)}/profile", data=_profile_form())
+    assert response.status_code == 302
+    db.session.refresh(me)
+    assert me.is_active and me.country == "ES"
+
+
+def test_the_event_overview_links_to_partnering(organizer_client, event):
+    page = organizer_client.get(f"/manage/{event.slug}/").get_data(as_text=True)
+    assert f"/manage/{event.slug}/partnering/" in page
