@@ -85,7 +85,45 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(_mail_world(event, users["organizer"], registration))
     world.update(_payments_world(event))
     world.update(policy_version=_privacy_world(event))
+    world.update(_partnering_people_world(event, registration, users))
     return world
+
+
+def _partnering_people_world(event, registration, users) -> dict:
+    """Partnering on; the sample registration and another attendee joined, with a pending
+    request from the other attendee to the sample registration."""
+    from conference.models import (
+        NeedKind,
+        PartneringNeed,
+        PartneringProfile,
+        Registration,
+        RegistrationState,
+    )
+    from conference.services.partnering.requests import send_request
+    from conference.services.partnering.settings import save_settings
+
+    save_settings(event, enabled=True, sectors={"pl": "Biotechnologia", "en": "Biotechnology"},
+                  cooperation_types={"pl": "Licencje", "en": "Licensing"},
+                  max_requests_sent=15, max_meetings=12)
+    partner = Registration(event=event, ticket_type=registration.ticket_type,
+                           first_name="Jordi", last_name="Puig", email="jordi@example.org",
+                           organization="Aragon Health", country="ES",
+                           state=RegistrationState.CONFIRMED)
+    partner.refresh_search_key()
+    db.session.add(partner)
+    db.session.flush()
+    profiles = []
+    for person in (registration, partner):
+        profile = PartneringProfile(event_id=event.id, registration_id=person.id, country="PL",
+                                    sectors="Biotechnologia", description="Enzymes")
+        profile.needs.append(PartneringNeed(kind=NeedKind.OFFER, cooperation_type="Licencje",
+                                            text="Enzyme patents"))
+        db.session.add(profile)
+        profiles.append(profile)
+    db.session.flush()
+    request = send_request(profiles[1], profiles[0], "Shall we meet?")
+    db.session.commit()
+    return {"profile_id": profiles[1].id, "request_id": request.id}
 
 
 def _privacy_world(event):
@@ -332,6 +370,8 @@ def url_values(world) -> dict[str, object]:
         "number": world["policy_version"].number,
         "version_id": world["policy_version"].id,
         "day": world["event"].starts_on.isoformat(),
+        "profile_id": world["profile_id"],
+        "request_id": world["request_id"],
     }
 
 

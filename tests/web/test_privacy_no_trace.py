@@ -27,18 +27,36 @@ from tests.fixtures.badges import pdf_text
 
 #: Every trace the person leaves, as it is searched (lower case).
 NEEDLES = ("quintessenz", "hieronim", "tracer.example", "tracerlab", "777 888 999",
-           "tracerdiet")
+           "tracerdiet", "tracerpitch", "tracerneed", "tracermessage", "tracerrating")
 DAY1 = dt.date(2026, 5, 12)
 #: Routes the walk must have covered (else the walk proves little).
 MUST_COVER = {"registration.private_page", "regadmin.export_registrations_csv",
               "regadmin.export_registrations_xlsx", "badges.registration_badge_pdf",
               "agenda.feed", "certificates.verify", "regadmin.registrations",
               "mail_manage.index", "checkin.api_search", "jobs_manage.result",
-              "reports.day_xlsx"}
+              "reports.day_xlsx", "partnering.index", "partnering.profile_page"}
+
+
+def _partnering_traces(event, person, make_partnering_settings, make_partnering_profile,
+                       make_meeting_request) -> dict:
+    """The person in partnering: a profile, a need, a meeting with a message, and the other
+    side's rating comment about it."""
+    from conference.models import MeetingRating
+
+    make_partnering_settings(event)
+    profile = make_partnering_profile(event, person, description="tracerpitch enzymes",
+                                      offers=[("Licensing", "tracerneed patents")])
+    other = make_partnering_profile(event)
+    meeting = make_meeting_request(profile, other, message="tracermessage hello")
+    db.session.add(MeetingRating(request_id=meeting.id, profile_id=other.id, rating=5,
+                                 comment="tracerrating great"))
+    db.session.commit()
+    return {"profile_id": profile.id, "request_id": meeting.id}
 
 
 @pytest.fixture
-def traced(make_event, make_ticket_type, make_user, attend, agenda_world, login, client):
+def traced(make_event, make_ticket_type, make_user, attend, agenda_world, login, client,
+           make_partnering_settings, make_partnering_profile, make_meeting_request):
     event = make_event(starts_on=DAY1, ends_on=dt.date(2026, 5, 13), slug="trace")
     ticket = make_ticket_type(event)
     diet = Question(event=event, label="Dietary needs", kind=QuestionKind.SHORT_TEXT,
@@ -67,7 +85,9 @@ def traced(make_event, make_ticket_type, make_user, attend, agenda_world, login,
               "certificate_id": certificate.id, "job_id": job.id,
               "session_id": programme["session_id"], "room_id": programme["room_id"],
               "track_id": programme["track_id"], "ticket_type_id": ticket.id,
-              "question_id": diet.id, "day": DAY1.isoformat()}
+              "question_id": diet.id, "day": DAY1.isoformat(),
+              **_partnering_traces(event, person, make_partnering_settings,
+                                   make_partnering_profile, make_meeting_request)}
     return {"event": event, "person": person, "values": values, "client": client}
 
 

@@ -20,3 +20,82 @@ class NotAParticipant(PartneringError):
     """The person has not joined partnering, or has left it."""
 
     code = "not_a_participant"
+
+
+# --- settings, profiles, directory, requests (people) -------------------------------------
+
+class InvalidPartneringSettings(PartneringError):
+    """A list too long, a line too long, or a limit outside its range (``details['field']``)."""
+
+    code = "invalid_partnering_settings"
+
+
+class InvalidProfile(PartneringError):
+    """A profile field is not acceptable (``details['field']`` names it)."""
+
+    code = "invalid_profile"
+
+
+class AlreadyParticipant(PartneringError):
+    """The person has an active profile already."""
+
+    code = "already_participant"
+
+
+class ProfileNotVisible(PartneringError):
+    """The profile does not exist, is in another event, or its owner left partnering."""
+
+    code = "profile_not_visible"
+
+
+class CannotRequestSelf(PartneringError):
+    code = "request_to_self"
+
+
+class RecipientUnavailable(PartneringError):
+    """The recipient left, never joined, or belongs to another event."""
+
+    code = "recipient_unavailable"
+
+
+class DuplicateRequest(PartneringError):
+    """An open (pending or accepted) request between the two exists, in either direction."""
+
+    code = "duplicate_request"
+
+
+class RequestLimitReached(PartneringError):
+    """The requester has sent ``max_requests_sent`` requests already."""
+
+    code = "request_limit_reached"
+
+
+class MeetingLimitReached(PartneringError):
+    """Accepting would give one side (``details['side']``: ``you`` or ``other``) more than
+    ``max_meetings`` meetings."""
+
+    code = "meeting_limit_reached"
+
+
+class NotYourRequest(PartneringError):
+    """The request is not addressed to (or was not sent by) the person acting on it."""
+
+    code = "not_your_request"
+
+
+class RequestAlreadyAnswered(PartneringError):
+    """The request is no longer pending (answered, withdrawn or cancelled)."""
+
+    code = "request_already_answered"
+
+
+class MeetingNotOpen(PartneringError):
+    """Only an accepted meeting can be cancelled."""
+
+    code = "meeting_not_open"
+
+
+class InvalidMessage(PartneringError):
+    """A message or reason too long or with control characters (``details['field']``)."""
+
+    code = "invalid_message"

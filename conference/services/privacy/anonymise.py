@@ -5,7 +5,8 @@ What goes: names, email, phone, organisation and job title, the search key, ever
 the private link and badge code (replaced by random dead values, so the private page, the
 badge QR and the offline check-in hashes derived from the code stop working), the iCal
 feed, certificates, the scan log's copy of the name, the history's details, the payer
-fields of their orders, and the subject, body and recipient of every email the event sent
+fields of their orders, the free texts of their partnering (``services.partnering.
+privacy``), and the subject, body and recipient of every email the event sent
 them. What stays is what statistics need: the ticket type, the country, the state, the
 check-ins (days, sessions), seat bookings and ratings. Speakers and proposals go in the
 same run (``privacy.speakers``).
@@ -47,6 +48,7 @@ from conference.models import (
 )
 from conference.models.types import utcnow
 from conference.services.jobs.core import JobResult, result_folder, start_job
+from conference.services.partnering.privacy import anonymise_partnering
 from conference.services.privacy.retention import (
     anonymise_due_at,
     pending_registrations,
@@ -213,6 +215,7 @@ def anonymise_registrations(event: Event, ids: list[int], now: dt.datetime) -> i
         .where(ErasureRequest.registration_id.in_(chosen_ids),
                ErasureRequest.state != ErasureState.COMPLETED)
         .values(state=ErasureState.COMPLETED, completed_at=now))
+    anonymise_partnering(chosen_ids)
     # Last, since the statements above find the batch by ``anonymised_at IS NULL``.
     table = Registration.__table__
     db.session.execute(

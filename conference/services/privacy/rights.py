@@ -41,6 +41,7 @@ from conference.models import (
 )
 from conference.models.types import utcnow
 from conference.services.messaging.outbox import enqueue_mail
+from conference.services.partnering.privacy import partnering_data
 from conference.services.privacy.anonymise import anonymise_registrations
 from conference.services.privacy.errors import (
     ErasureLinkExpired,
@@ -125,6 +126,7 @@ def personal_data(registration: Registration) -> dict:
                    "payer_email": registration.order.payer_email,
                    "state": registration.order.state.value}
                   if registration.order else None),
+        "partnering": partnering_data(registration),
     }
 
 
