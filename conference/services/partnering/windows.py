@@ -63,7 +63,8 @@ def settings_of(event: Event, *, for_update: bool = False) -> PartneringSettings
     lock every schedule change takes."""
     query = db.select(PartneringSettings).filter_by(event_id=event.id)
     if for_update:
-        query = query.with_for_update()
+        # populate_existing: the lock may have waited for another change; read its result.
+        query = query.with_for_update().execution_options(populate_existing=True)
     settings = db.session.execute(query).scalar_one_or_none()
     if settings is None:
         settings = PartneringSettings(event_id=event.id)
