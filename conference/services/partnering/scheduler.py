@@ -107,7 +107,11 @@ def solve(problem: Problem) -> Schedule:
                and (m.person_b, s) not in taken_by_person]
         for m in free}
 
-    chosen, status, solver_bound = _solve_slots(problem, free, candidates, capacity)
+    # A schedule reaching the simple bound is optimal: the solver may stop there instead
+    # of spending its time limit proving it.
+    simple_bound = upper_bound(problem, fixed, common) - len(fixed)
+    chosen, status, solver_bound = _solve_slots(problem, free, candidates, capacity,
+                                                simple_bound)
     if chosen is not None:
         chosen = _fill_greedily(free, candidates, chosen, capacity, taken_by_person)
 
@@ -141,7 +145,8 @@ def _keeps_lock(meeting: MeetingInput, slot_set: set[int], tables: int) -> bool:
 
 
 def _solve_slots(problem: Problem, free: list[MeetingInput], candidates: dict[int, list[int]],
-                 capacity: dict[int, int]) -> tuple[dict[int, int] | None, str, int | None]:
+                 capacity: dict[int, int], known_bound: int
+                 ) -> tuple[dict[int, int] | None, str, int | None]:
     """The CP-SAT model: returns (meeting id -> slot id, status name, objective bound)."""
     model = cp_model.CpModel()
     chosen_vars: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -156,8 +161,6 @@ def _solve_slots(problem: Problem, free: list[MeetingInput], candidates: dict[in
             by_person_slot[(meeting.person_a, slot)].append(var)
             by_person_slot[(meeting.person_b, slot)].append(var)
             by_slot[slot].append(var)
-            if meeting.slot_id == slot:
-                model.add_hint(var, True)  # a re-run starts from the previous schedule
         if len(options) > 1:
             model.add_at_most_one(options)
     for variables in by_person_slot.values():
@@ -169,25 +172,47 @@ def _solve_slots(problem: Problem, free: list[MeetingInput], candidates: dict[in
     if not chosen_vars:
         return {}, "OPTIMAL", 0
     model.maximize(sum(chosen_vars.values()))
+    # Warm start: a quick greedy schedule (previous slots first) as a complete hint; the
+    # solver improves on it, and stops at once when it already reaches the bound.
+    start = _fill_greedily(free, candidates, {}, capacity, {}, prefer_previous=True)
+    for (meeting_id, slot), var in chosen_vars.items():
+        model.add_hint(var, start.get(meeting_id) == slot)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(problem.time_limit)
     solver.parameters.num_workers = max(1, int(problem.workers))
     solver.parameters.random_seed = problem.seed
-    status = solver.solve(model)
+    status = solver.solve(model, _StopAtBound(known_bound))
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, name, None
     chosen = {meeting_id: slot for (meeting_id, slot), var in chosen_vars.items()
               if solver.boolean_value(var)}
+    if len(chosen) >= known_bound:
+        return chosen, "OPTIMAL", len(chosen)
     return chosen, name, math.floor(solver.best_objective_bound + 1e-6)
+
+
+class _StopAtBound(cp_model.CpSolverSolutionCallback):
+    """Stops the search at a solution that places ``bound`` meetings (none can do more)."""
+
+    def __init__(self, bound: int):
+        super().__init__()
+        self.bound = bound
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value >= self.bound - 1e-6:
+            self.stop_search()
 
 
 def _fill_greedily(free: list[MeetingInput], candidates: dict[int, list[int]],
                    chosen: dict[int, int], capacity: dict[int, int],
-                   taken_by_person: dict[tuple[int, int], int]) -> dict[int, int]:
-    """Add any meeting that still fits after a solver stopped early (a proven optimum
-    leaves nothing to add)."""
+                   taken_by_person: dict[tuple[int, int], int], *,
+                   prefer_previous: bool = False) -> dict[int, int]:
+    """Add to ``chosen`` every meeting that still fits, the least flexible first, each in
+    its previous slot when ``prefer_previous`` and it fits there, else in the least used
+    slot. Used for the solver's warm start and after a solver stopped early (a proven
+    optimum leaves nothing to add)."""
     chosen = dict(chosen)
     busy = set(taken_by_person)
     used: dict[int, int] = defaultdict(int)
@@ -195,10 +220,14 @@ def _fill_greedily(free: list[MeetingInput], candidates: dict[int, list[int]],
     for meeting_id, slot in chosen.items():
         used[slot] += 1
         busy.update({(p, slot) for p in by_id[meeting_id].people})
-    for meeting in free:
+    for meeting in sorted(free, key=lambda m: len(candidates[m.id])):
         if meeting.id in chosen:
             continue
-        for slot in candidates[meeting.id]:
+        options = sorted(candidates[meeting.id], key=lambda slot: used[slot])
+        if prefer_previous and meeting.slot_id in options:
+            options.remove(meeting.slot_id)
+            options.insert(0, meeting.slot_id)
+        for slot in options:
             if (used[slot] < capacity[slot] and (meeting.person_a, slot) not in busy
                     and (meeting.person_b, slot) not in busy):
                 chosen[meeting.id] = slot
