@@ -95,3 +95,55 @@ def test_without_the_row_lock_both_runs_pass_the_version_check(app, scene, monke
                         lambda event, for_update=False: real(event, for_update=False))
     results = _parallel(app, [_run(scene, 0), _run(scene, 0)])
     assert results == ["ran", "ran"]
+
+
+@pytest.fixture
+def pairs(app, make_event, make_partnering_settings, make_partnering_window,
+          make_partnering_profile, make_meeting_request):
+    """Two meetings between four different people, one slot with one table, published."""
+    import datetime as dt
+
+    event = make_event()
+    settings = make_partnering_settings(event, table_count=1)
+    window = make_partnering_window(event, slots=1)
+    meetings = [make_meeting_request(make_partnering_profile(event),
+                                     make_partnering_profile(event)) for _ in range(2)]
+    settings.published_at = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    db.session.commit()
+    return event.id, window.slots[0].id, [m.id for m in meetings]
+
+
+def test_two_organizers_moving_to_the_same_table_give_one_move_and_one_refusal(app, pairs):
+    from conference.models import PartneringSlot
+    from conference.services.partnering.errors import NotPlaceable
+
+    event_id, slot_id, meeting_ids = pairs
+
+    def mover(meeting_id):
+        def job():
+            placement.move_meeting(db.session.get(MeetingRequest, meeting_id),
+                                   db.session.get(PartneringSlot, slot_id), 1,
+                                   expected_version=None)
+            db.session.commit()
+            return "moved"
+        return job
+
+    results = _parallel(app, [mover(meeting_ids[0]), mover(meeting_ids[1])])
+    assert sorted(map(str, map(type, results))) == sorted(map(str, [str, NotPlaceable]))
+
+
+def test_two_meetings_accepted_at_once_after_publishing_never_share_a_table(app, pairs):
+    import datetime as dt
+
+    event_id, slot_id, meeting_ids = pairs
+
+    def placer(meeting_id):
+        def job():
+            slot = placement.place_new_meeting(db.session.get(MeetingRequest, meeting_id),
+                                               now=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+            db.session.commit()
+            return slot.id if slot else None
+        return job
+
+    results = _parallel(app, [placer(meeting_ids[0]), placer(meeting_ids[1])])
+    assert sorted(results, key=str) == sorted([slot_id, None], key=str)
