@@ -14,6 +14,7 @@ schedule can beat (see ``scheduler.upper_bound``). The saved schedule is checked
 tests' independent validator before printing.
 
 Run: .venv/bin/python benchmarks/partnering.py [--postgres] [--seconds 20] [--seed 17]
+     [--tables 60]
 (--postgres: a throw-away database next to TEST_DATABASE_URL; default: SQLite in a temp dir)
 """
 
@@ -50,10 +51,10 @@ from conference.models import (  # noqa: E402
 )
 from conference.models.registrations import new_ticket_code, new_token  # noqa: E402
 
-PEOPLE, REQUESTS, TABLES = 400, 3000, 60
+PEOPLE, REQUESTS = 400, 3000
 
 
-def _seed(rng: random.Random) -> Event:
+def _seed(rng: random.Random, tables: int) -> Event:
     from conference.services.partnering.windows import WindowFields, save_window
 
     event = Event(slug="bench", name="Bench", starts_on=dt.date(2026, 5, 12),
@@ -62,7 +63,7 @@ def _seed(rng: random.Random) -> Event:
     db.session.add_all([event, ticket])
     db.session.flush()
     db.session.add(PartneringSettings(event_id=event.id, enabled=True, slot_minutes=20,
-                                      table_count=TABLES))
+                                      table_count=tables))
     db.session.flush()
     for day, start, end in ((dt.date(2026, 5, 12), "10:00", "13:00"),
                             (dt.date(2026, 5, 13), "14:00", "17:00")):
@@ -114,6 +115,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--seconds", type=float, default=20.0, help="solver time limit")
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--tables", type=int, default=60,
+                        help="more tables make people, not tables, the limit (harder)")
     args = parser.parse_args()
 
     drop = None
@@ -132,7 +135,7 @@ def main() -> None:
                           "PARTNERING_SOLVER_WORKERS": 2})
         with app.app_context():
             db.create_all()
-            event = _seed(random.Random(args.seed))
+            event = _seed(random.Random(args.seed), args.tables)
             _run(event)
             db.session.remove()
             db.engine.dispose()
