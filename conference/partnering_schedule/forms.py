@@ -20,7 +20,7 @@ _UNPLACE = _l("Unplace the meetings in slots that disappear")
 
 
 class WindowForm(FlaskForm):
-    name = TranslatedField(_l("Name"), max_length=200,
+    name = TranslatedField(_l("Name"), max_length=200, required=True,
                            description=_l("For example “Brokerage session 1”."))
     day = SelectField(_l("Day"), validators=[InputRequired()])
     start = TimeField(_l("Starts at (event time)"), validators=[InputRequired()])

@@ -37,6 +37,9 @@ from conference.services.partnering.placement import (
 )
 from conference.services.partnering.windows import settings_of, slots_of, windows_of
 
+#: Unplaced meetings listed with a "place it" form (each form holds every slot).
+UNPLACED_SHOWN = 200
+
 
 @bp.route("/manage/<slug>/partnering/schedule")
 @event_access("organizer")
@@ -60,7 +63,7 @@ def board(event: Event):
         windows=windows_of(event), by_slot=by_slot, unplaced=unplaced,
         placed_count=len(meetings) - len(unplaced), summary=run_summary(settings),
         REASON_LABELS=REASON_LABELS, slot_choices=_slot_choices(event),
-        version_form=VersionForm(formdata=None))
+        version_form=VersionForm(formdata=None), UNPLACED_SHOWN=UNPLACED_SHOWN)
 
 
 @bp.route("/manage/<slug>/partnering/schedule/slots/<int:slot_id>")

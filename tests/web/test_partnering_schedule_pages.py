@@ -296,3 +296,19 @@ def test_someone_who_has_not_joined_is_told_to_join_first(client, event, make_re
 def test_a_wrong_token_is_404(client, event):
     assert client.get(f"/e/{event.slug}/r/{'x' * 32}/partnering/availability").status_code \
         == 404
+
+
+def test_a_window_needs_a_name_in_the_default_language(organizer, event):
+    response = organizer.post(f"/manage/{event.slug}/partnering/windows",
+                              data=window_data(**{"name-pl": "", "name-en": ""}))
+    assert response.status_code == 200
+    assert db.session.execute(db.select(PartneringWindow)).first() is None
+
+
+def test_the_board_lists_unplaced_meetings_with_their_reason(organizer, event, scheduled):
+    window, meetings = scheduled
+    meetings[0].unplaced_reason = "no_common_slot"
+    db.session.commit()
+    page = organizer.get(f"/manage/{event.slug}/partnering/schedule").get_data(as_text=True)
+    assert "No slot in which both are free" in page
+    assert f'name="meeting_id" value="{meetings[0].id}"' in page

@@ -19,6 +19,7 @@ from collections import defaultdict
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from conference.extensions import db
 from conference.models import (
@@ -60,6 +61,10 @@ def meetings_of(event: Event) -> list[MeetingRequest]:
     meetings = db.session.execute(
         db.select(MeetingRequest).where(MeetingRequest.event_id == event.id,
                                         MeetingRequest.state == RequestState.ACCEPTED)
+        .options(selectinload(MeetingRequest.requester).selectinload(
+                     PartneringProfile.registration),
+                 selectinload(MeetingRequest.recipient).selectinload(
+                     PartneringProfile.registration))
         .order_by(MeetingRequest.id)).scalars().all()
     return [m for m in meetings if m.requester.is_active and m.recipient.is_active]
 
