@@ -23,7 +23,7 @@ from conference.services.partnering.placement import (
     swap_meetings,
     unplace_meeting,
 )
-from conference.services.partnering.scheduler import NO_COMMON_SLOT
+from conference.services.partnering.scheduler import NO_COMMON_SLOT, PERSON_FULL
 from conference.services.partnering.windows import settings_of
 from tests.partnering_validator import schedule_errors
 
@@ -310,8 +310,20 @@ def test_a_new_meeting_with_no_slot_left_tells_both(
     late = make_meeting_request(make_partnering_profile(event), make_partnering_profile(event))
     assert place_new_meeting(late, now=slots[-1].starts_at) is None
     db.session.commit()
-    assert late.slot_id is None
+    assert late.slot_id is None and late.unplaced_reason == NO_COMMON_SLOT
     assert len(mails("partnering.no_slot_left")) == 2
+
+
+def test_a_new_meeting_whose_people_are_booked_everywhere_says_so(
+        scene, make_partnering_profile, make_meeting_request):
+    event, slots, people, meetings = scene
+    for slot in slots:
+        make_meeting_request(people["b"], make_partnering_profile(event),
+                             slot_id=slot.id, table_number=1)
+    publish_schedule(event, expected_version=None)
+    late = make_meeting_request(people["b"], people["d"])
+    assert place_new_meeting(late, now=BEFORE) is None
+    assert late.unplaced_reason == PERSON_FULL
 
 
 def test_a_new_meeting_before_publishing_waits_for_the_next_run(

@@ -289,9 +289,13 @@ def place_new_meeting(meeting: MeetingRequest, *,
     busy = busy_by_profile(event.id, [meeting.requester, meeting.recipient], slots)
     people = {meeting.requester_id, meeting.recipient_id}
     taken_people, taken_tables = _occupancy(event, {slot.id for slot in slots})
+    reason = scheduler.NO_COMMON_SLOT
     for slot in slots:
-        if any(slot.id in busy.get(person, ()) or (person, slot.id) in taken_people
-               for person in people):
+        if any(slot.id in busy.get(person, ()) for person in people):
+            continue
+        if any((person, slot.id) in taken_people for person in people):
+            if reason != scheduler.TABLES_FULL:
+                reason = scheduler.PERSON_FULL
             continue
         free = [n for n in range(1, settings.table_count + 1)
                 if n not in taken_tables[slot.id]]
@@ -300,7 +304,8 @@ def place_new_meeting(meeting: MeetingRequest, *,
             meeting.unplaced_reason = ""
             _changed(settings, [meeting], "placed")
             return slot
-    meeting.unplaced_reason = scheduler.TABLES_FULL
+        reason = scheduler.TABLES_FULL
+    meeting.unplaced_reason = reason
     tell_no_slot_left(meeting)
     db.session.flush()
     return None
