@@ -141,6 +141,9 @@ def load_config() -> dict:
         "JOB_RESULT_DAYS": _int("JOB_RESULT_DAYS", 7),
         #: A running job without a sign of life for this many seconds may be retried.
         "JOB_STALE_AFTER": _int("JOB_STALE_AFTER", 300),
+        #: The partnering scheduler's time limit (seconds) and CP-SAT worker threads.
+        "PARTNERING_SOLVER_SECONDS": _int("PARTNERING_SOLVER_SECONDS", 20),
+        "PARTNERING_SOLVER_WORKERS": _int("PARTNERING_SOLVER_WORKERS", 2),
         #: Seconds between the beat's outbox deliveries (waiting-list expiry: every minute).
         "MAIL_DELIVERY_INTERVAL": _int("MAIL_DELIVERY_INTERVAL", 10),
     }

@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.manage import bp as manage_bp
     from conference.partnering import bp as partnering_bp
     from conference.partnering_manage import bp as partnering_manage_bp
+    from conference.partnering_schedule import bp as partnering_schedule_bp
     from conference.payments import bp as payments_bp
     from conference.payments_manage import bp as payments_manage_bp
     from conference.privacy import bp as privacy_bp
@@ -122,3 +123,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(partnering_bp)
     app.register_blueprint(partnering_manage_bp)
+    app.register_blueprint(partnering_schedule_bp)

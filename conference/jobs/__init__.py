@@ -31,6 +31,7 @@ TASK_FOR_KIND = {
     "certificates.zip": "jobs.certificates.zip",
     "invoices.zip": "jobs.invoices.zip",
     "mail.bulk": "jobs.mail.bulk",
+    "partnering.schedule": "jobs.partnering.schedule",
     "payments.statement_import": "jobs.payments.statement_import",
     "privacy.anonymise": "jobs.privacy.anonymise",
     "reports.attendance_pdf": "jobs.reports.attendance_pdf",

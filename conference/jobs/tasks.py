@@ -45,6 +45,14 @@ def bulk_mail(job_id: int) -> None:
     run_job(job_id, run_bulk_job)
 
 
+def partnering_schedule(job_id: int) -> None:
+    """One run of the partnering scheduler (bounded by PARTNERING_SOLVER_SECONDS)."""
+    from conference.services.jobs.core import run_job
+    from conference.services.partnering.placement import run_schedule_job
+
+    run_job(job_id, run_schedule_job)
+
+
 def run_mail_schedules() -> int:
     """Queue the scheduled emails whose moment has come (beat: every minute)."""
     from conference.services.messaging.schedules import run_schedules
@@ -131,6 +139,7 @@ TASKS = {
     "jobs.mail.deliver_pending": deliver_mail,
     "jobs.mail.bulk": bulk_mail,
     "jobs.mail.run_schedules": run_mail_schedules,
+    "jobs.partnering.schedule": partnering_schedule,
     "jobs.registration.expire_offers": expire_waitlist_offers,
     "jobs.purge_results": purge_job_results,
     "jobs.payments.statement_import": statement_import,

@@ -39,6 +39,7 @@ KIND_LABELS = {
     "certificates.zip": _l("Certificates (ZIP)"),
     "invoices.zip": _l("Invoices of a period (ZIP)"),
     "mail.bulk": _l("Bulk email"),
+    "partnering.schedule": _l("Partnering scheduler run"),
     "payments.statement_import": _l("Bank statement import"),
     "privacy.anonymise": _l("Anonymisation"),
     "reports.attendance_pdf": _l("Attendance list (PDF)"),

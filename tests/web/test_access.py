@@ -86,6 +86,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(_payments_world(event))
     world.update(policy_version=_privacy_world(event))
     world.update(_partnering_people_world(event, registration, users))
+    world.update(_partnering_schedule_world(event, registration, users))
     return world
 
 
@@ -124,6 +125,48 @@ def _partnering_people_world(event, registration, users) -> dict:
     request = send_request(profiles[1], profiles[0], "Shall we meet?")
     db.session.commit()
     return {"profile_id": profiles[1].id, "request_id": request.id}
+
+
+def _partnering_schedule_world(event, registration, users) -> dict:
+    """Partnering on, a window with slots, the sample attendee's profile (reused when
+    another helper made it) with a marked slot, and a meeting placed at table 1."""
+    import datetime as dt
+
+    from conference.models import (
+        MeetingRequest,
+        PartneringProfile,
+        PartneringUnavailability,
+        RequestState,
+    )
+    from conference.services.partnering.windows import WindowFields, save_window, settings_of
+    from conference.services.registration.core import register
+    from tests.fixtures.registration import attendee as attendee_fields
+
+    settings_of(event).enabled = True
+    window = save_window(None, event, WindowFields(
+        name="Brokerage", day=event.starts_on, start=dt.time(15), end=dt.time(16),
+        breaks="15:20-15:30"))
+    profile = db.session.execute(db.select(PartneringProfile).filter_by(
+        registration_id=registration.id)).scalar_one_or_none()
+    if profile is None:
+        profile = PartneringProfile(event_id=event.id, registration_id=registration.id,
+                                    country="PL", description="Biotech start-up")
+        db.session.add(profile)
+    other_registration = register(event, registration.ticket_type,
+                                  attendee_fields(email="partner-schedule@example.org"),
+                                  privacy_consent=True)
+    partner = PartneringProfile(event_id=event.id, registration_id=other_registration.id,
+                                country="ES", description="Aragon cluster")
+    db.session.add(partner)
+    db.session.flush()
+    slot = window.slots[0]
+    db.session.add(PartneringUnavailability(profile_id=profile.id, slot_id=window.slots[-1].id))
+    db.session.add(MeetingRequest(
+        event_id=event.id, requester_id=profile.id, recipient_id=partner.id,
+        pair_low=min(profile.id, partner.id), pair_high=max(profile.id, partner.id),
+        state=RequestState.ACCEPTED, slot_id=slot.id, table_number=1))
+    db.session.commit()
+    return {"window_id": window.id, "slot_id": slot.id}
 
 
 def _privacy_world(event):
@@ -372,6 +415,8 @@ def url_values(world) -> dict[str, object]:
         "day": world["event"].starts_on.isoformat(),
         "profile_id": world["profile_id"],
         "request_id": world["request_id"],
+        "window_id": world["window_id"],
+        "slot_id": world["slot_id"],
     }
 
 
