@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.jobs_manage import bp as jobs_manage_bp
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
+    from conference.partnering_day import bp as partnering_day_bp
     from conference.payments import bp as payments_bp
     from conference.payments_manage import bp as payments_manage_bp
     from conference.privacy import bp as privacy_bp
@@ -118,3 +119,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_rights_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(partnering_day_bp)

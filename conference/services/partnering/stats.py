@@ -9,13 +9,18 @@ ones cancelled later too); *scheduled* ones are accepted and placed in a slot at
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import joinedload
 
 from conference.extensions import db
+from conference.i18n import country_name
 from conference.models import (
     Event,
     MeetingOutcome,
@@ -24,6 +29,7 @@ from conference.models import (
     PartneringProfile,
     RequestState,
 )
+from conference.services.registration.export import neutralise
 from conference.services.reports.indicators import HOME_COUNTRY
 
 
@@ -139,3 +145,62 @@ def partnering_stats(event: Event) -> PartneringStats:
     result.average_rating = round(float(average), 2) if average is not None else None
     result.follow_ups = int(follow_ups or 0)
     return result
+
+
+def _cell(value):
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def _percent(share: float) -> float:
+    return round(share * 100, 1)
+
+
+def stats_xlsx(stats: PartneringStats, *, language: str) -> bytes:
+    """The figures as a workbook: a summary sheet, country pairs and sectors."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(str(_l("Summary"))[:31])
+    summary.append([str(_l("Indicator")), str(_l("Value"))])
+    for label, value in summary_rows(stats):
+        summary.append([str(label), value])
+    pairs = workbook.create_sheet(str(_l("Country pairs"))[:31])
+    pairs.append([str(_l("Country")), str(_l("Country")), str(_l("Scheduled")),
+                  str(_l("Held"))])
+    for pair in stats.per_country_pair:
+        names = [country_name(code, language) if code else str(_l("not given"))
+                 for code in pair.key]
+        pairs.append([_cell(names[0]), _cell(names[1]), pair.scheduled, pair.held])
+    sectors = workbook.create_sheet(str(_l("Sectors"))[:31])
+    sectors.append([str(_l("Sector")), str(_l("Scheduled")), str(_l("Held"))])
+    for sector in stats.per_sector:
+        sectors.append([_cell(sector.key[0]), sector.scheduled, sector.held])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def summary_rows(stats: PartneringStats) -> list[tuple[object, object]]:
+    """(label, value) of each headline figure, as the page and the workbook show them."""
+    return [
+        (_l("Participants in partnering"), stats.participants),
+        (_l("Requests sent"), stats.requests_sent),
+        (_l("Pending"), stats.pending),
+        (_l("Accepted (including later cancelled)"), stats.accepted),
+        (_l("Declined"), stats.declined),
+        (_l("Withdrawn"), stats.withdrawn),
+        (_l("Cancelled after acceptance"), stats.cancelled),
+        (_l("Scheduled meetings"), stats.scheduled),
+        (_l("Held"), stats.held),
+        (_l("No-shows"), stats.no_shows),
+        (_l("International meetings (a side from abroad)"), stats.international_scheduled),
+        (_l("International share of scheduled meetings (%)"),
+         _percent(stats.international_share)),
+        (_l("International share of held meetings (%)"),
+         _percent(stats.international_held_share)),
+        (_l("Cross-border meetings (two countries)"), stats.cross_border_scheduled),
+        (_l("Cross-border meetings held"), stats.cross_border_held),
+        (_l("Ratings"), stats.ratings),
+        (_l("Average rating (1-5)"), stats.average_rating if stats.average_rating else "–"),
+        (_l("Follow-up planned (% of ratings)"), _percent(stats.follow_up_share)),
+    ]

@@ -1,0 +1,105 @@
+"""Organizer pages of the partnering day: the table plan (page and PDF), the per-table
+sheets (PDF), and the statistics (page with charts, XLSX)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from conference.audit import log_export
+from conference.i18n import country_name
+from conference.links import add_link
+from conference.models import Event
+from conference.partnering_day.blueprint import bp
+from conference.security import event_access
+from conference.services.partnering.meetings import partnering_settings
+from conference.services.partnering.sheets import table_plan, table_plan_pdf, table_sheets_pdf
+from conference.services.partnering.stats import partnering_stats, stats_xlsx, summary_rows
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _manage_link(event: Event):
+    if not (current_user.is_authenticated and current_user.can_manage(event)):
+        return None
+    return _("Partnering statistics"), url_for("partnering_day.stats", slug=event.slug)
+
+
+bp.record_once(lambda state: add_link(state.app, "manage", _manage_link))
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def _download(data: bytes, filename: str, mimetype: str, inline: bool = False) -> Response:
+    response = Response(data, mimetype=mimetype)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/manage/<slug>/partnering/tables")
+@event_access("organizer")
+def tables(event: Event):
+    """The table plan: per slot, which pair sits at which table."""
+    settings = partnering_settings(event)
+    return render_template("partnering_day/tables.html", event=event, rows=table_plan(event),
+                           table_count=settings.table_count if settings else 0)
+
+
+@bp.route("/manage/<slug>/partnering/tables.pdf")
+@event_access("organizer")
+def tables_pdf(event: Event):
+    log_export("partnering.table_plan.pdf", event=event)
+    return _download(table_plan_pdf(event, _language()), f"{event.slug}-table-plan.pdf",
+                     "application/pdf", inline=True)
+
+
+@bp.route("/manage/<slug>/partnering/tables/sheets.pdf")
+@event_access("organizer")
+def sheets_pdf(event: Event):
+    """One page per table with its meetings by time (all tables in one file)."""
+    log_export("partnering.table_sheets.pdf", event=event)
+    return _download(table_sheets_pdf(event, _language()), f"{event.slug}-table-sheets.pdf",
+                     "application/pdf", inline=True)
+
+
+@bp.route("/manage/<slug>/partnering/tables/<int:table_number>.pdf")
+@event_access("organizer")
+def table_pdf(event: Event, table_number: int):
+    """The sheet of one table."""
+    settings = partnering_settings(event)
+    if settings is None or not 1 <= table_number <= settings.table_count:
+        abort(404)
+    log_export("partnering.table_sheets.pdf", event=event, filters={"table": table_number})
+    return _download(table_sheets_pdf(event, _language(), table_number),
+                     f"{event.slug}-table-{table_number}.pdf", "application/pdf", inline=True)
+
+
+def _pair_label(key: tuple[str, ...]) -> str:
+    not_given = _("not given")
+    return " – ".join(country_name(code) if code else not_given for code in key)
+
+
+@bp.route("/manage/<slug>/partnering/stats")
+@event_access("organizer")
+def stats(event: Event):
+    """Requests, meetings, outcomes, country pairs, sectors and ratings, with charts."""
+    figures = partnering_stats(event)
+    pairs = [(_pair_label(p.key), p.scheduled, p.held) for p in figures.per_country_pair]
+    sectors = [(p.key[0], p.scheduled, p.held) for p in figures.per_sector]
+    return render_template("partnering_day/stats.html", event=event, figures=figures,
+                           summary=summary_rows(figures), pairs=pairs, sectors=sectors)
+
+
+@bp.route("/manage/<slug>/partnering/stats.xlsx")
+@event_access("organizer")
+def stats_download(event: Event):
+    figures = partnering_stats(event)
+    log_export("partnering.stats.xlsx", event=event, row_count=figures.scheduled)
+    return _download(stats_xlsx(figures, language=_language()),
+                     f"{event.slug}-partnering.xlsx", XLSX)
