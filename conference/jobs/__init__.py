@@ -33,6 +33,8 @@ TASK_FOR_KIND = {
     "mail.bulk": "jobs.mail.bulk",
     "payments.statement_import": "jobs.payments.statement_import",
     "privacy.anonymise": "jobs.privacy.anonymise",
+    "partnering.table_plan": "jobs.partnering.document",
+    "partnering.table_sheets": "jobs.partnering.document",
 }
 
 

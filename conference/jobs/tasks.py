@@ -100,6 +100,14 @@ def privacy_anonymise(job_id: int) -> None:
     run_job(job_id, run_anonymise_job)
 
 
+def partnering_document(job_id: int) -> None:
+    """The partnering table plan or all table sheets as one PDF."""
+    from conference.services.jobs.core import run_job
+    from conference.services.partnering.sheets import build_document
+
+    run_job(job_id, build_document)
+
+
 def purge_job_results() -> int:
     """Delete old job results (beat: daily)."""
     from conference.services.jobs.core import purge_old_results
@@ -121,6 +129,7 @@ TASKS = {
     "jobs.payments.deadlines": payment_deadlines,
     "jobs.privacy.anonymise_due": anonymise_due_events,
     "jobs.privacy.anonymise": privacy_anonymise,
+    "jobs.partnering.document": partnering_document,
 }
 
 

@@ -40,6 +40,8 @@ KIND_LABELS = {
     "invoices.zip": _l("Invoices of a period (ZIP)"),
     "mail.bulk": _l("Bulk email"),
     "payments.statement_import": _l("Bank statement import"),
+    "partnering.table_plan": _l("Partnering table plan (PDF)"),
+    "partnering.table_sheets": _l("Partnering table sheets (PDF)"),
 }
 
 STATE_LABELS = {

@@ -37,3 +37,7 @@ class RatingForm(FlaskForm):
             form.follow_up.data = rating.follow_up
             form.comment.data = rating.comment
         return form
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token (start a document job)."""

@@ -3,22 +3,32 @@ sheets (PDF), and the statistics (page with charts, XLSX)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.audit import log_export
+from conference.extensions import db
 from conference.i18n import country_name
+from conference.jobs import dispatch
 from conference.links import add_link
 from conference.models import Event
 from conference.partnering_day.blueprint import bp
+from conference.partnering_day.forms import ActionForm
 from conference.security import event_access
 from conference.services.partnering.meetings import partnering_settings
-from conference.services.partnering.sheets import table_plan, table_plan_pdf, table_sheets_pdf
+from conference.services.partnering.sheets import (
+    TABLE_PLAN,
+    TABLE_SHEETS,
+    start_document_job,
+    table_plan,
+    table_sheets_pdf,
+)
 from conference.services.partnering.stats import partnering_stats, stats_xlsx, summary_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCUMENTS = {"plan": TABLE_PLAN, "sheets": TABLE_SHEETS}
 
 
 def _manage_link(event: Event):
@@ -48,24 +58,25 @@ def tables(event: Event):
     """The table plan: per slot, which pair sits at which table."""
     settings = partnering_settings(event)
     return render_template("partnering_day/tables.html", event=event, rows=table_plan(event),
-                           table_count=settings.table_count if settings else 0)
+                           table_count=settings.table_count if settings else 0,
+                           action_form=ActionForm())
 
 
-@bp.route("/manage/<slug>/partnering/tables.pdf")
+@bp.route("/manage/<slug>/partnering/tables/documents", methods=["POST"])
 @event_access("organizer")
-def tables_pdf(event: Event):
-    log_export("partnering.table_plan.pdf", event=event)
-    return _download(table_plan_pdf(event, _language()), f"{event.slug}-table-plan.pdf",
-                     "application/pdf", inline=True)
-
-
-@bp.route("/manage/<slug>/partnering/tables/sheets.pdf")
-@event_access("organizer")
-def sheets_pdf(event: Event):
-    """One page per table with its meetings by time (all tables in one file)."""
-    log_export("partnering.table_sheets.pdf", event=event)
-    return _download(table_sheets_pdf(event, _language()), f"{event.slug}-table-sheets.pdf",
-                     "application/pdf", inline=True)
+def start_document(event: Event):
+    """Start the table plan or all table sheets as a PDF: a job with progress (60 tables
+    take far longer than a web request may)."""
+    kind = DOCUMENTS.get(request.form.get("document", ""))
+    if not ActionForm().validate_on_submit() or kind is None:
+        abort(400)
+    job, created = start_document_job(event, kind, user=current_user, language=_language())
+    db.session.commit()
+    if created:
+        dispatch(job)
+    else:
+        flash(_("This work was already started; here is its progress."), "info")
+    return redirect(url_for("jobs_manage.show", slug=event.slug, job_id=job.id))
 
 
 @bp.route("/manage/<slug>/partnering/tables/<int:table_number>.pdf")

@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from conference.extensions import db
-from conference.models import MeetingOutcome, MeetingRating, Role
+from conference.models import Job, JobState, MeetingOutcome, MeetingRating, Role
 from conference.services.programme.agenda import feed_for
 
 START = dt.datetime(2026, 5, 12, 12, tzinfo=dt.UTC)  # 14:00 in Warsaw
@@ -188,3 +188,19 @@ def test_statistics_workbook_has_the_summary_and_the_country_pairs(organizer_cli
     assert summary["International share of scheduled meetings (%)"] == 100.0
     pairs = list(workbook["Country pairs"].iter_rows(values_only=True))
     assert pairs[1] == ("Spain", "Poland", 1, 0)
+
+
+@pytest.mark.pdf
+def test_all_table_sheets_start_a_job_and_lead_to_its_page(organizer_client, scene):
+    response = organizer_client.post(f"/manage/{scene['event'].slug}/partnering/tables/documents",
+                                     data={"document": "sheets"})
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    job = db.session.execute(db.select(Job)).scalar_one()
+    assert (job.kind, job.state) == ("partnering.table_sheets", JobState.DONE)
+
+
+def test_an_unknown_document_is_a_400(organizer_client, scene):
+    response = organizer_client.post(f"/manage/{scene['event'].slug}/partnering/tables/documents",
+                                     data={"document": "everything"})
+    assert response.status_code == 400
+    assert db.session.execute(db.select(Job)).first() is None

@@ -8,7 +8,12 @@ descriptions people typed can never make it fetch anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import io
+import os
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +21,20 @@ from flask import render_template
 from flask_babel import force_locale
 
 from conference.content import localize
-from conference.models import Event, MeetingRequest, PartneringProfile, PartneringSlot
+from conference.models import Event, Job, MeetingRequest, PartneringProfile, PartneringSlot, User
 from conference.services.badges.text import font_files
+from conference.services.jobs.core import JobResult, result_folder, start_job
 from conference.services.partnering.meetings import agenda, event_meetings
+
+#: Job kinds of the organizer's documents for all tables (too slow for a web request:
+#: 60 tables with 18 slots take tens of seconds).
+TABLE_PLAN = "partnering.table_plan"
+TABLE_SHEETS = "partnering.table_sheets"
+DOCUMENT_KINDS = (TABLE_PLAN, TABLE_SHEETS)
+#: Tables (or slots) rendered per WeasyPrint run in a job; the job reports progress
+#: after each chunk and joins the chunks' pages.
+CHUNK = 10
+RESULT_SUBFOLDER = "partnering"
 
 SCHEME = "partnering-file"
 
@@ -92,13 +108,60 @@ def agenda_pdf(profile: PartneringProfile, language: str) -> bytes:
                    profile=profile, entries=agenda(profile))
 
 
-def table_plan_pdf(event: Event, language: str) -> bytes:
-    """The table plan as an A4 landscape PDF: one block per slot, table -> pair."""
+def table_plan_pdf(event: Event, language: str, rows: list[SlotRow] | None = None) -> bytes:
+    """The table plan (or the given slots of it) as an A4 landscape PDF: one block per
+    slot, table -> pair."""
     return _render("partnering_day/pdf/table_plan.html", event, language,
-                   rows=table_plan(event))
+                   rows=table_plan(event) if rows is None else rows)
 
 
-def table_sheets_pdf(event: Event, language: str, table_number: int | None = None) -> bytes:
-    """One A4 page per table (or only ``table_number``'s): its meetings by time."""
+def table_sheets_pdf(event: Event, language: str, table_number: int | None = None,
+                     tables: dict[int, list[MeetingRequest]] | None = None) -> bytes:
+    """One A4 page per table (or only ``table_number``'s, or the given ``tables``): its
+    meetings by time."""
     return _render("partnering_day/pdf/table_sheets.html", event, language,
-                   tables=table_meetings(event, table_number))
+                   tables=table_meetings(event, table_number) if tables is None else tables)
+
+
+def start_document_job(event: Event, kind: str, *, user: User | None, language: str,
+                       now: dt.datetime | None = None) -> tuple[Job, bool]:
+    """Queue the table plan or all table sheets as a PDF in ``language`` (or join the same
+    one under way)."""
+    assert kind in DOCUMENT_KINDS
+    return start_job(kind, event=event, user=user, params={"language": language},
+                     dedupe_key=f"{kind}:{event.id}:{language}", total=0, now=now)
+
+
+def build_document(job: Job, progress: Callable[[int, int | None], None]) -> JobResult:
+    """The job's work: render the document in chunks (progress after each), join them."""
+    from pypdf import PdfWriter
+
+    event = job.event
+    language = job.params.get("language") or event.language
+    if job.kind == TABLE_PLAN:
+        rows = table_plan(event)
+        chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)] or [[]]
+        name = "table-plan"
+
+        def chunk_pdf(chunk):
+            return table_plan_pdf(event, language, rows=chunk)
+    else:
+        items = list(table_meetings(event).items())
+        chunks = [dict(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)] or [{}]
+        name = "table-sheets"
+
+        def chunk_pdf(chunk):
+            return table_sheets_pdf(event, language, tables=chunk)
+    writer = PdfWriter()
+    progress(0, len(chunks))
+    for done, chunk in enumerate(chunks, start=1):
+        writer.append(io.BytesIO(chunk_pdf(chunk)))
+        progress(done, len(chunks))
+    folder = result_folder() / RESULT_SUBFOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"job-{job.id}-{secrets.token_hex(8)}.pdf"
+    partial = path.with_suffix(".part")
+    with open(partial, "wb") as out:
+        writer.write(out)
+    os.replace(partial, path)
+    return JobResult(path=path, filename=f"{event.slug}-{name}.pdf")
