@@ -85,7 +85,46 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(_mail_world(event, users["organizer"], registration))
     world.update(_payments_world(event))
     world.update(policy_version=_privacy_world(event))
+    world.update(_partnering_day_world(event, registration, users))
     return world
+
+
+def _partnering_day_world(event, registration, users) -> dict:
+    """The sample registration in partnering, with a published meeting at table 1."""
+    import datetime as dt
+
+    from conference.models import (
+        MeetingRequest,
+        PartneringProfile,
+        PartneringSettings,
+        PartneringSlot,
+        PartneringWindow,
+        Registration,
+        RegistrationState,
+        RequestState,
+    )
+
+    start = dt.datetime(2026, 5, 12, 12, tzinfo=dt.UTC)
+    db.session.add(PartneringSettings(event=event, enabled=True, table_count=2,
+                                      published_at=start - dt.timedelta(days=1)))
+    window = PartneringWindow(event=event, name="Brokerage", starts_at=start,
+                              ends_at=start + dt.timedelta(minutes=20))
+    window.slots.append(PartneringSlot(event_id=event.id, starts_at=start,
+                                       ends_at=start + dt.timedelta(minutes=20)))
+    partner = Registration(event=event, ticket_type=registration.ticket_type,
+                           first_name="Bea", last_name="Ruiz", email="bea@example.org",
+                           country="ES", state=RegistrationState.CONFIRMED)
+    profiles = [PartneringProfile(event_id=event.id, registration=r, country=r.country or "PL")
+                for r in (registration, partner)]
+    db.session.add_all([window, partner, *profiles])
+    db.session.flush()
+    low, high = sorted(p.id for p in profiles)
+    meeting = MeetingRequest(event_id=event.id, requester=profiles[0], recipient=profiles[1],
+                             pair_low=low, pair_high=high, slot_id=window.slots[0].id,
+                             table_number=1, state=RequestState.ACCEPTED)
+    db.session.add(meeting)
+    db.session.commit()
+    return {"meeting_id": meeting.id, "table_number": 1}
 
 
 def _privacy_world(event):
@@ -332,6 +371,8 @@ def url_values(world) -> dict[str, object]:
         "number": world["policy_version"].number,
         "version_id": world["policy_version"].id,
         "day": world["event"].starts_on.isoformat(),
+        "meeting_id": world["meeting_id"],
+        "table_number": world["table_number"],
     }
 
 
