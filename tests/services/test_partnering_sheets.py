@@ -52,7 +52,7 @@ def scene(make_event, make_registration, make_partnering_settings, make_partneri
 def test_agenda_pdf_lists_time_table_and_partner_in_the_persons_language(app, scene):
     with app.test_request_context():
         [page] = _pages(agenda_pdf(scene["anna"], "pl"))
-    assert "14:00" in page
+    assert "14:00" in page and "Moje spotkania partneringowe" in page and "Stolik" in page
     assert "Aragon Health" in page and "Hospital network in Zaragoza." in page
     assert "<img src='http://example.com/x.png'>" in page  # text, never fetched
 

@@ -202,5 +202,5 @@ def summary_rows(stats: PartneringStats) -> list[tuple[object, object]]:
         (_l("Cross-border meetings held"), stats.cross_border_held),
         (_l("Ratings"), stats.ratings),
         (_l("Average rating (1-5)"), stats.average_rating if stats.average_rating else "–"),
-        (_l("Follow-up planned (% of ratings)"), _percent(stats.follow_up_share)),
+        (_l("Follow-up planned (percent of ratings)"), _percent(stats.follow_up_share)),
     ]
