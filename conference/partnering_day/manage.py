@@ -31,13 +31,29 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENTS = {"plan": TABLE_PLAN, "sheets": TABLE_SHEETS}
 
 
+def partnering_in_use(event: Event) -> bool:
+    """True when the event has partnering set up (links to these pages make sense)."""
+    return partnering_settings(event) is not None
+
+
 def _manage_link(event: Event):
-    if not (current_user.is_authenticated and current_user.can_manage(event)):
+    if not (current_user.is_authenticated and current_user.can_manage(event)
+            and partnering_in_use(event)):
         return None
-    return _("Partnering statistics"), url_for("partnering_day.stats", slug=event.slug)
+    return _("Partnering table plan and statistics"), url_for("partnering_day.tables",
+                                                              slug=event.slug)
+
+
+def _staff_link(event: Event):
+    if not (current_user.is_authenticated and current_user.can_check_in(event)
+            and partnering_in_use(event)):
+        return None
+    return _("Partnering desk"), url_for("partnering_day.desk", slug=event.slug)
 
 
 bp.record_once(lambda state: add_link(state.app, "manage", _manage_link))
+bp.record_once(lambda state: add_link(state.app, "staff", _staff_link))
+bp.add_app_template_global(partnering_in_use, "partnering_in_use")
 
 
 def _language() -> str:

@@ -204,3 +204,16 @@ def test_an_unknown_document_is_a_400(organizer_client, scene):
                                      data={"document": "everything"})
     assert response.status_code == 400
     assert db.session.execute(db.select(Job)).first() is None
+
+
+def test_funder_reports_page_links_the_partnering_statistics(organizer_client, scene):
+    text = organizer_client.get(f"/manage/{scene['event'].slug}/reports").get_data(as_text=True)
+    assert f"/manage/{scene['event'].slug}/partnering/stats" in text
+
+
+def test_funder_reports_page_of_an_event_without_partnering_has_no_such_link(
+        client, login, make_user, make_event):
+    event = make_event()
+    login(client, make_user(Role.ORGANIZER, events=[event]))
+    text = client.get(f"/manage/{event.slug}/reports").get_data(as_text=True)
+    assert "/partnering/stats" not in text
