@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from conference.extensions import db
@@ -139,18 +140,31 @@ def rate_meeting(meeting: MeetingRequest, profile: PartneringProfile, *, rating:
     comment = (comment or "").strip()
     if len(comment) > REASON_MAX_LENGTH:
         raise InvalidRating("comment_too_long")
-    existing = db.session.execute(
-        db.select(MeetingRating).filter_by(request_id=meeting.id, profile_id=profile.id)
-    ).scalar_one_or_none()
+    existing = _rating_of(meeting, profile)
     if existing is None:
-        existing = MeetingRating(request_id=meeting.id, profile_id=profile.id, created_at=now,
-                                 rating=rating)
-        db.session.add(existing)
+        # Two submissions of the first rating at once (a double click, two tabs): the
+        # unique constraint lets one insert win; the other, in its savepoint, gives way
+        # and updates the winner's row instead of failing.
+        try:
+            with db.session.begin_nested():
+                existing = MeetingRating(request_id=meeting.id, profile_id=profile.id,
+                                         created_at=now, rating=rating)
+                db.session.add(existing)
+        except IntegrityError:
+            existing = _rating_of(meeting, profile)
+            if existing is None:  # pragma: no cover - the winner's row is committed
+                raise
     existing.rating = rating
     existing.follow_up = bool(follow_up)
     existing.comment = comment
     db.session.flush()
     return existing
+
+
+def _rating_of(meeting: MeetingRequest, profile: PartneringProfile) -> MeetingRating | None:
+    return db.session.execute(
+        db.select(MeetingRating).filter_by(request_id=meeting.id, profile_id=profile.id)
+    ).scalar_one_or_none()
 
 
 def record_outcome(meeting: MeetingRequest, outcome: MeetingOutcome, *,
