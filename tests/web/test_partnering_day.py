@@ -197,6 +197,10 @@ def test_all_table_sheets_start_a_job_and_lead_to_its_page(organizer_client, sce
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     job = db.session.execute(db.select(Job)).scalar_one()
     assert (job.kind, job.state) == ("partnering.table_sheets", JobState.DONE)
+    job_page = organizer_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Partnering table sheets (PDF)" in job_page
+    download = organizer_client.get(f"/manage/{scene['event'].slug}/jobs/{job.id}/result")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
 
 
 def test_an_unknown_document_is_a_400(organizer_client, scene):
