@@ -105,17 +105,29 @@ def _partnering_day_world(event, registration, users) -> dict:
     )
 
     start = dt.datetime(2026, 5, 12, 12, tzinfo=dt.UTC)
-    db.session.add(PartneringSettings(event=event, enabled=True, table_count=2,
-                                      published_at=start - dt.timedelta(days=1)))
+    # The other partnering helpers' worlds may have made the settings or the sample
+    # registration's profile already: reuse them.
+    settings = db.session.execute(
+        db.select(PartneringSettings).filter_by(event_id=event.id)).scalar_one_or_none()
+    if settings is None:
+        settings = PartneringSettings(event=event, enabled=True, table_count=2)
+        db.session.add(settings)
+    settings.published_at = start - dt.timedelta(days=1)
+    own = db.session.execute(
+        db.select(PartneringProfile).filter_by(registration_id=registration.id)
+    ).scalar_one_or_none()
     window = PartneringWindow(event=event, name="Brokerage", starts_at=start,
                               ends_at=start + dt.timedelta(minutes=20))
     window.slots.append(PartneringSlot(event_id=event.id, starts_at=start,
                                        ends_at=start + dt.timedelta(minutes=20)))
     partner = Registration(event=event, ticket_type=registration.ticket_type,
-                           first_name="Bea", last_name="Ruiz", email="bea@example.org",
-                           country="ES", state=RegistrationState.CONFIRMED)
-    profiles = [PartneringProfile(event_id=event.id, registration=r, country=r.country or "PL")
-                for r in (registration, partner)]
+                           first_name="Bea", last_name="Ruiz",
+                           email="partnering-day-partner@example.org", country="ES",
+                           state=RegistrationState.CONFIRMED)
+    partner.refresh_search_key()
+    profiles = [own or PartneringProfile(event_id=event.id, registration=registration,
+                                         country=registration.country or "PL"),
+                PartneringProfile(event_id=event.id, registration=partner, country="ES")]
     db.session.add_all([window, partner, *profiles])
     db.session.flush()
     low, high = sorted(p.id for p in profiles)
