@@ -221,3 +221,23 @@ def test_funder_reports_page_of_an_event_without_partnering_has_no_such_link(
     login(client, make_user(Role.ORGANIZER, events=[event]))
     text = client.get(f"/manage/{event.slug}/reports").get_data(as_text=True)
     assert "/partnering/stats" not in text
+
+
+@pytest.mark.pdf
+def test_meetings_pdf_is_a_pdf_of_the_persons_meetings(client, scene):
+    response = client.get(_meetings_url(scene) + ".pdf")
+    assert (response.status_code, response.mimetype) == (200, "application/pdf")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_meetings_pdf_of_someone_outside_partnering_is_404(client, scene, make_registration):
+    outsider = make_registration(scene["event"])
+    response = client.get(f"/e/{scene['event'].slug}/r/{outsider.token}/partnering/meetings.pdf")
+    assert response.status_code == 404
+
+
+def test_rating_form_is_not_offered_for_a_no_show(client, scene):
+    scene["meeting"].outcome = MeetingOutcome.NO_SHOW
+    db.session.commit()
+    page = client.get(_meetings_url(scene)).get_data(as_text=True)
+    assert "Marked as a no-show" in page and "rating-form" not in page
