@@ -126,6 +126,7 @@ def stats(event: Event):
 @bp.route("/manage/<slug>/partnering/stats.xlsx")
 @event_access("organizer")
 def stats_download(event: Event):
+    """The statistics as an XLSX workbook (logged as an export)."""
     figures = partnering_stats(event)
     log_export("partnering.stats.xlsx", event=event, row_count=figures.scheduled)
     return _download(stats_xlsx(figures, language=_language()),

@@ -40,6 +40,7 @@ class DeskResult:
 
     @property
     def partner(self) -> PartneringProfile:
+        """The other side of the meeting."""
         return self.meeting.other(self.profile.id)
 
 

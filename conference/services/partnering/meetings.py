@@ -85,10 +85,12 @@ class AgendaEntry:
 
     @property
     def slot(self) -> PartneringSlot:
+        """The meeting's slot (always set: only placed meetings are listed)."""
         return self.meeting.slot  # type: ignore[return-value]
 
     @property
     def table(self) -> int:
+        """The meeting's table number."""
         return self.meeting.table_number  # type: ignore[return-value]
 
 

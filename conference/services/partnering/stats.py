@@ -72,14 +72,17 @@ class PartneringStats:
 
     @property
     def international_share(self) -> float:
+        """Share of scheduled meetings with a side from abroad (0 without meetings)."""
         return self.international_scheduled / self.scheduled if self.scheduled else 0.0
 
     @property
     def international_held_share(self) -> float:
+        """Share of held meetings with a side from abroad (0 without held meetings)."""
         return self.international_held / self.held if self.held else 0.0
 
     @property
     def follow_up_share(self) -> float:
+        """Share of ratings that say a follow-up is planned."""
         return self.follow_ups / self.ratings if self.ratings else 0.0
 
 
