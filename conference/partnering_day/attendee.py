@@ -37,6 +37,7 @@ def private_meetings(registration: Registration) -> dict | None:
 
 
 bp.add_app_template_global(private_meetings, "partnering_private_meetings")
+bp.add_app_template_global(service.list_label, "partnering_label")
 
 
 def _page(registration: Registration, forms: dict | None = None, status: int = 200):

@@ -17,7 +17,7 @@ from conference.models import Event
 from conference.partnering_day.blueprint import bp
 from conference.partnering_day.forms import ActionForm
 from conference.security import event_access
-from conference.services.partnering.meetings import partnering_settings
+from conference.services.partnering.meetings import list_label, partnering_settings
 from conference.services.partnering.sheets import (
     TABLE_PLAN,
     TABLE_SHEETS,
@@ -118,7 +118,8 @@ def stats(event: Event):
     """Requests, meetings, outcomes, country pairs, sectors and ratings, with charts."""
     figures = partnering_stats(event)
     pairs = [(_pair_label(p.key), p.scheduled, p.held) for p in figures.per_country_pair]
-    sectors = [(p.key[0], p.scheduled, p.held) for p in figures.per_sector]
+    sectors = [(list_label(event, "sectors", p.key[0]), p.scheduled, p.held)
+               for p in figures.per_sector]
     return render_template("partnering_day/stats.html", event=event, figures=figures,
                            summary=summary_rows(figures), pairs=pairs, sectors=sectors)
 

@@ -215,3 +215,11 @@ def test_an_attendee_outside_partnering_is_refused(scene, make_registration):
     with pytest.raises(DeskScanRefused) as refused:
         desk.desk_scan(scene["event"], outsider.ticket_code, now=START)
     assert refused.value.code == "not_a_participant"
+
+
+def test_a_stored_sector_is_shown_in_the_readers_language(app, scene):
+    event = scene["event"]  # default language Polish: profiles store the Polish lines
+    with app.test_request_context():
+        assert meetings.list_label(event, "sectors", "Wyroby medyczne", "en") == "Medical devices"
+        assert meetings.list_label(event, "cooperation_types", "Licencje", "en") == "Licensing"
+        assert meetings.list_label(event, "sectors", "Unknown line", "en") == "Unknown line"

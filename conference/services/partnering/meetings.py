@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from conference.content import current_language, localize
 from conference.extensions import db
 from conference.models import (
     Event,
@@ -47,6 +48,25 @@ def partnering_settings(event: Event) -> PartneringSettings | None:
     """The event's partnering settings row, or None when partnering was never set up."""
     return db.session.execute(
         db.select(PartneringSettings).filter_by(event_id=event.id)).scalar_one_or_none()
+
+
+def list_label(event: Event, field: str, value: str, language: str | None = None) -> str:
+    """A stored sector or cooperation type (``field`` is ``sectors`` or
+    ``cooperation_types``; profiles store the line in the event's default language) in
+    ``language`` (default: the page's): the line at the same place in that language's
+    list, else the stored text."""
+    settings = partnering_settings(event)
+    if settings is None:
+        return value
+    text = getattr(settings, field)
+    stored = [line.strip() for line in localize(text, event.language, event.language)
+              .splitlines() if line.strip()]
+    wanted = [line.strip() for line in localize(text, language or current_language()
+                                                or event.language, event.language)
+              .splitlines() if line.strip()]
+    if value in stored and len(wanted) == len(stored):
+        return wanted[stored.index(value)]
+    return value
 
 
 def is_published(event: Event) -> bool:
