@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.mail_manage import bp as mail_manage_bp
     from conference.manage import bp as manage_bp
     from conference.partnering import bp as partnering_bp
+    from conference.partnering_day import bp as partnering_day_bp
     from conference.partnering_manage import bp as partnering_manage_bp
     from conference.partnering_schedule import bp as partnering_schedule_bp
     from conference.payments import bp as payments_bp
@@ -124,3 +125,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(partnering_bp)
     app.register_blueprint(partnering_manage_bp)
     app.register_blueprint(partnering_schedule_bp)
+    app.register_blueprint(partnering_day_bp)

@@ -39,6 +39,7 @@ from conference.security import (
     wants_json,
 )
 from conference.services import DomainError
+from conference.services.partnering.calendar import meeting_vevents
 from conference.services.programme.agenda import (
     feed_for,
     listed_session_or_none,
@@ -284,7 +285,9 @@ def feed(slug: str, feed_token: str):
     interface = language if language in current_app.config["LANGUAGES"] else "en"
     with force_locale(interface):
         name = _("%(event)s: my agenda", event=localize(event.name, language, event.language))
-    return _ics(calendar(event, ordered, name=name, language=language), "my-agenda.ics")
+    meetings = meeting_vevents(registration, language=language)
+    return _ics(calendar(event, ordered, name=name, language=language, extra=meetings),
+                "my-agenda.ics")
 
 
 @bp.route("/e/<slug>/r/<token>/programme")

@@ -36,6 +36,8 @@ TASK_FOR_KIND = {
     "privacy.anonymise": "jobs.privacy.anonymise",
     "reports.attendance_pdf": "jobs.reports.attendance_pdf",
     "feedback.xlsx": "jobs.feedback.xlsx",
+    "partnering.table_plan": "jobs.partnering.document",
+    "partnering.table_sheets": "jobs.partnering.document",
 }
 
 

@@ -124,6 +124,14 @@ def feedback_xlsx(job_id: int) -> None:
     run_job(job_id, build_xlsx_export)
 
 
+def partnering_document(job_id: int) -> None:
+    """The partnering table plan or all table sheets as one PDF."""
+    from conference.services.jobs.core import run_job
+    from conference.services.partnering.sheets import build_document
+
+    run_job(job_id, build_document)
+
+
 def purge_job_results() -> int:
     """Delete old job results (beat: daily)."""
     from conference.services.jobs.core import purge_old_results
@@ -148,6 +156,7 @@ TASKS = {
     "jobs.privacy.anonymise": privacy_anonymise,
     "jobs.reports.attendance_pdf": attendance_pdf,
     "jobs.feedback.xlsx": feedback_xlsx,
+    "jobs.partnering.document": partnering_document,
 }
 
 

@@ -44,6 +44,8 @@ KIND_LABELS = {
     "privacy.anonymise": _l("Anonymisation"),
     "reports.attendance_pdf": _l("Attendance list (PDF)"),
     "feedback.xlsx": _l("Feedback (Excel)"),
+    "partnering.table_plan": _l("Partnering table plan (PDF)"),
+    "partnering.table_sheets": _l("Partnering table sheets (PDF)"),
 }
 
 STATE_LABELS = {

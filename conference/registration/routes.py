@@ -46,6 +46,7 @@ from conference.security import get_public_event_or_404, public, secrets_equal, 
 from conference.services.languages import (
     person_languages,
 )
+from conference.services.partnering.calendar import meeting_vevents
 from conference.services.registration import core as service
 from conference.services.registration import seats, waitlist
 from conference.services.registration.attendee_input import active_questions
@@ -366,6 +367,8 @@ def calendar(slug: str, token: str):
     entry.add("description", _("Your registration: %(link)s",
                                link=seats.private_link(registration)))
     cal.add_component(entry)
+    for meeting in meeting_vevents(registration, language=registration.locale or event.language):
+        cal.add_component(meeting)
     response = _private(cal.to_ical())
     response.mimetype = "text/calendar"
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'

@@ -87,6 +87,7 @@ def world(make_event, make_user, make_registration, agenda_world, make_cfp, make
     world.update(policy_version=_privacy_world(event))
     world.update(_partnering_people_world(event, registration, users))
     world.update(_partnering_schedule_world(event, registration, users))
+    world.update(_partnering_day_world(event, registration, users))
     return world
 
 
@@ -167,6 +168,56 @@ def _partnering_schedule_world(event, registration, users) -> dict:
         state=RequestState.ACCEPTED, slot_id=slot.id, table_number=1))
     db.session.commit()
     return {"window_id": window.id, "slot_id": slot.id}
+
+
+def _partnering_day_world(event, registration, users) -> dict:
+    """The sample registration in partnering, with a published meeting at table 1."""
+    import datetime as dt
+
+    from conference.models import (
+        MeetingRequest,
+        PartneringProfile,
+        PartneringSettings,
+        PartneringSlot,
+        PartneringWindow,
+        Registration,
+        RegistrationState,
+        RequestState,
+    )
+
+    start = dt.datetime(2026, 5, 12, 12, tzinfo=dt.UTC)
+    # The other partnering helpers' worlds may have made the settings or the sample
+    # registration's profile already: reuse them.
+    settings = db.session.execute(
+        db.select(PartneringSettings).filter_by(event_id=event.id)).scalar_one_or_none()
+    if settings is None:
+        settings = PartneringSettings(event=event, enabled=True, table_count=2)
+        db.session.add(settings)
+    settings.published_at = start - dt.timedelta(days=1)
+    own = db.session.execute(
+        db.select(PartneringProfile).filter_by(registration_id=registration.id)
+    ).scalar_one_or_none()
+    window = PartneringWindow(event=event, name="Brokerage", starts_at=start,
+                              ends_at=start + dt.timedelta(minutes=20))
+    window.slots.append(PartneringSlot(event_id=event.id, starts_at=start,
+                                       ends_at=start + dt.timedelta(minutes=20)))
+    partner = Registration(event=event, ticket_type=registration.ticket_type,
+                           first_name="Bea", last_name="Ruiz",
+                           email="partnering-day-partner@example.org", country="ES",
+                           state=RegistrationState.CONFIRMED)
+    partner.refresh_search_key()
+    profiles = [own or PartneringProfile(event_id=event.id, registration=registration,
+                                         country=registration.country or "PL"),
+                PartneringProfile(event_id=event.id, registration=partner, country="ES")]
+    db.session.add_all([window, partner, *profiles])
+    db.session.flush()
+    low, high = sorted(p.id for p in profiles)
+    meeting = MeetingRequest(event_id=event.id, requester=profiles[0], recipient=profiles[1],
+                             pair_low=low, pair_high=high, slot_id=window.slots[0].id,
+                             table_number=1, state=RequestState.ACCEPTED)
+    db.session.add(meeting)
+    db.session.commit()
+    return {"meeting_id": meeting.id, "table_number": 1}
 
 
 def _privacy_world(event):
@@ -417,6 +468,8 @@ def url_values(world) -> dict[str, object]:
         "request_id": world["request_id"],
         "window_id": world["window_id"],
         "slot_id": world["slot_id"],
+        "meeting_id": world["meeting_id"],
+        "table_number": world["table_number"],
     }
 
 

@@ -101,9 +101,10 @@ def _vevent(session: Session, stamp: dt.datetime, language: str) -> icalendar.Ev
 
 
 def calendar(event: Event, sessions: Iterable[Session], name: str | None = None,
-             now: dt.datetime | None = None, language: str | None = None) -> bytes:
+             now: dt.datetime | None = None, language: str | None = None,
+             extra: Iterable[icalendar.Event] = ()) -> bytes:
     """An iCalendar file with one VEVENT per scheduled session, in ``language`` (default:
-    the event's)."""
+    the event's), followed by the ``extra`` VEVENTs (a person's partnering meetings)."""
     language = language or event.language
     cal = icalendar.Calendar()
     cal.add("prodid", "-//LifeScience Open Space//Programme//EN")
@@ -115,6 +116,8 @@ def calendar(event: Event, sessions: Iterable[Session], name: str | None = None,
     for session in sessions:
         if session.is_scheduled:
             cal.add_component(_vevent(session, stamp, language))
+    for item in extra:
+        cal.add_component(item)
     return cal.to_ical()
 
 
