@@ -215,3 +215,19 @@ def test_a_person_who_left_can_join_again(make_event, make_partnering_settings,
     assert again.description == "Back again"
     assert db.session.execute(db.select(db.func.count()).select_from(MeetingRequest)
                               ).scalar_one() == 0
+
+
+def test_cancelling_the_registration_takes_the_person_out_of_partnering(
+        make_event, make_partnering_settings, make_partnering_profile, make_meeting_request):
+    from conference.services.registration.core import cancel
+
+    event = make_event(language="en", languages="en,pl")
+    make_partnering_settings(event)
+    leaving, partner = make_partnering_profile(event), make_partnering_profile(event)
+    meeting = make_meeting_request(leaving, partner)
+    cancel(leaving.registration, by_user=None)
+    assert leaving.left_at is not None
+    assert meeting.state is RequestState.CANCELLED and meeting.slot_id is None
+    told = db.session.execute(db.select(OutboxMessage).filter_by(
+        kind="partnering.partner_left", recipient=partner.registration.email)).scalars().all()
+    assert len(told) == 1

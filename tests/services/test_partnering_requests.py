@@ -286,3 +286,24 @@ def test_request_of_refuses_someone_elses_request(pair, make_partnering_profile)
     db.session.commit()
     with pytest.raises(NotYourRequest):
         service.request_of(make_partnering_profile(a.event), request.id)
+
+
+def test_accepting_after_the_schedule_is_published_places_the_meeting_at_once(
+        pair, make_partnering_window, make_partnering_settings):
+    a, b = pair
+    window = make_partnering_window(a.event, start=NOW + dt.timedelta(days=10))
+    make_partnering_settings(a.event, published_at=NOW - dt.timedelta(hours=1))
+    request = service.send_request(a, b, now=NOW)
+    service.accept_request(request, b, now=NOW)
+    db.session.commit()
+    assert (request.slot_id, request.table_number) == (window.slots[0].id, 1)
+
+
+def test_accepting_before_publishing_leaves_the_meeting_for_the_next_run(
+        pair, make_partnering_window):
+    a, b = pair
+    make_partnering_window(a.event, start=NOW + dt.timedelta(days=10))
+    request = service.send_request(a, b, now=NOW)
+    service.accept_request(request, b, now=NOW)
+    db.session.commit()
+    assert request.slot_id is None and request.state is RequestState.ACCEPTED

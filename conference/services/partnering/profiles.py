@@ -190,3 +190,14 @@ def leave(profile: PartneringProfile, now: dt.datetime | None = None) -> int:
         raise NotAParticipant(str(_l("You are not taking part in partnering.")))
     profile.left_at = now
     return close_for_leaver(profile, now)
+
+
+def leave_with_registration(registration: Registration,
+                            now: dt.datetime | None = None) -> int:
+    """A cancelled or rejected registration takes its owner out of partnering, as if they
+    had left: open requests close, meetings are cancelled, the other sides are told.
+    Returns how many requests closed (0 for someone who never joined)."""
+    profile = active_profile(registration)
+    if profile is None:
+        return 0
+    return leave(profile, now)

@@ -49,6 +49,7 @@ from conference.services.partnering.errors import (
     RequestAlreadyAnswered,
     RequestLimitReached,
 )
+from conference.services.partnering.placement import place_new_meeting
 from conference.services.partnering.settings import partnering_settings
 from conference.urls import absolute_url
 
@@ -209,8 +210,9 @@ def _answerable(request: MeetingRequest, profile: PartneringProfile) -> None:
 
 def accept_request(request: MeetingRequest, profile: PartneringProfile,
                    now: dt.datetime | None = None) -> MeetingRequest:
-    """The recipient accepts: the request becomes a meeting (does not commit). Refused
-    beyond ``max_meetings`` of either side, or when the requester has left."""
+    """The recipient accepts: the request becomes a meeting (does not commit); after the
+    schedule is published it is placed at once. Refused beyond ``max_meetings`` of either
+    side, or when the requester has left."""
     now = now or utcnow()
     _check_open(profile)
     _answerable(request, profile)
@@ -227,6 +229,9 @@ def accept_request(request: MeetingRequest, profile: PartneringProfile,
     request.answered_at = now
     db.session.flush()
     tell(request.requester, "accepted", request, profile)
+    # Once the schedule is published a new meeting gets the earliest free slot at once
+    # (both are told the slot, or that none is left); before that the next run places it.
+    place_new_meeting(request, now=now)
     return request
 
 

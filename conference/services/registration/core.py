@@ -32,6 +32,7 @@ from conference.models.registrations import new_ticket_code, new_token
 from conference.models.types import utcnow
 from conference.security import secrets_equal
 from conference.services import DomainError
+from conference.services.partnering.profiles import leave_with_registration
 from conference.services.payments import orders
 from conference.services.privacy.policy import record_consent
 from conference.services.programme.workshops import release_bookings
@@ -231,6 +232,7 @@ def cancel(registration: Registration, *, by_user=None,
         seats.set_state(registration, S.CANCELLED, now, by_user=by_user, note=who)
         release_bookings(registration)  # workshop seats go back in the same transaction
         orders.close_order_of_cancelled(registration)
+        leave_with_registration(registration, now)  # partnering requests and meetings close
         seats.notify(registration, "cancelled", offer_expired=False)
         return waitlist.fill_free_seats(registration.ticket_type, now) if freed else []
 
