@@ -14,6 +14,7 @@ from conference.partnering_schedule.forms import AvailabilityForm
 from conference.security import find_by_secret, get_event_or_404, token_access
 from conference.services.partnering.availability import (
     marked_unavailable,
+    meetings_in_marked_slots,
     programme_conflicts,
     save_unavailability,
 )
@@ -61,6 +62,13 @@ def availability(slug: str, token: str):
         else:
             db.session.commit()
             flash(_("Your availability is saved."), "success")
+            for meeting in meetings_in_marked_slots(profile):
+                flash(_("You have a meeting at %(time)s (table %(table)s, with %(name)s) in a "
+                        "slot you marked: cancel it or ask the organizers to move it.",
+                        time=meeting.slot.starts_at.astimezone(event.tz).strftime(
+                            "%d.%m %H:%M"),
+                        table=meeting.table_number,
+                        name=meeting.other(profile.id).registration.full_name), "warning")
             return redirect(url_for("partnering_schedule.availability", slug=slug,
                                     token=token))
     windows = windows_of(event)

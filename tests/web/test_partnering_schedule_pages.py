@@ -312,3 +312,16 @@ def test_the_board_lists_unplaced_meetings_with_their_reason(organizer, event, s
     page = organizer.get(f"/manage/{event.slug}/partnering/schedule").get_data(as_text=True)
     assert "No slot in which both are free" in page
     assert f'name="meeting_id" value="{meetings[0].id}"' in page
+
+
+def test_marking_a_slot_that_holds_a_meeting_warns_the_attendee(
+        client, attendee, make_partnering_profile, make_meeting_request):
+    window, profile = attendee
+    partner = make_partnering_profile(profile.event)
+    make_meeting_request(profile, partner, slot_id=window.slots[1].id, table_number=2)
+    response = client.post(availability_url(profile),
+                           data={"unavailable": [str(window.slots[1].id)]},
+                           follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "in a slot you marked" in text and "table 2" in text
+    assert partner.registration.full_name in text

@@ -15,10 +15,12 @@ from flask_babel import lazy_gettext as _l
 
 from conference.extensions import db
 from conference.models import (
+    MeetingRequest,
     PartneringProfile,
     PartneringSlot,
     PartneringUnavailability,
     Registration,
+    RequestState,
     SeatBooking,
     Session,
     SessionStatus,
@@ -124,3 +126,19 @@ def save_unavailability(profile: PartneringProfile, slot_ids: Iterable[int]) -> 
                        for slot_id in sorted(wanted - current))
     db.session.flush()
     return wanted
+
+
+def meetings_in_marked_slots(profile: PartneringProfile) -> list[MeetingRequest]:
+    """The person's placed meetings in slots they marked unavailable (marked after the
+    meeting was placed): they stay until moved, cancelled or the scheduler runs again, so
+    the person is told which ones."""
+    marked = marked_unavailable(profile)
+    if not marked:
+        return []
+    return list(db.session.execute(
+        db.select(MeetingRequest).where(
+            MeetingRequest.state == RequestState.ACCEPTED,
+            MeetingRequest.slot_id.in_(marked),
+            sa.or_(MeetingRequest.requester_id == profile.id,
+                   MeetingRequest.recipient_id == profile.id))
+        .order_by(MeetingRequest.slot_id)).scalars())
