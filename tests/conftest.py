@@ -65,6 +65,41 @@ def pytest_configure(config):
             import weasyprint  # noqa: F401
 
 
+#: Tests that take minutes or many seconds each, longest first (measured with
+#: ``--durations``). pytest-xdist hands tests out in collection order, so these start first
+#: and spread over the workers, and no worker is left with a long test at the end.
+SLOW_FIRST = (
+    "tests/web/test_hostile_input.py",
+    "tests/e2e/test_every_page.py",
+    "tests/web/test_access.py::test_every_route_answers_each_role_as_its_access_rule_says",
+    "tests/e2e/",
+    "tests/web/test_pages_safety.py",
+    "tests/web/test_private_caching.py",
+    "tests/web/test_speaker_visibility.py",
+    "tests/web/test_table_headers.py",
+    "tests/services/test_jobs_celery.py",
+    "tests/services/test_mail_celery.py",
+    "tests/services/test_migration",
+    "_concurrency.py",
+)
+
+
+def _slow_first_key(item) -> tuple:
+    for rank, prefix in enumerate(SLOW_FIRST):
+        if item.nodeid.startswith(prefix) or (prefix.startswith("_") and prefix in item.nodeid):
+            # Grouped by backend: the session's database is built again whenever the
+            # backend changes from one test to the next.
+            callspec = getattr(item, "callspec", None)
+            backend = callspec.params.get("database_url", "") if callspec else ""
+            return (0, backend != "sqlite", rank)
+    return (1, False, 0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The known slow tests first (stable: the rest keep their order)."""
+    items.sort(key=_slow_first_key)
+
+
 def pytest_runtest_setup(item):
     """Tests marked ``pdf`` are about the PDFs WeasyPrint renders: they need Debian's
     libharfbuzz-subset0 (fast font subsetting, no warning), like the machine that prints."""
