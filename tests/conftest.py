@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 
 from conference import create_app
 from conference.extensions import db
+from tests.build_caches import TEMPLATE_BYTECODE, install_rule_builder_cache
 from tests.databases import create_scratch_database
 
 pytest_plugins = [
@@ -49,16 +50,54 @@ def skip_or_fail(reason: str) -> None:
 
 
 def pytest_configure(config):
-    """Without libharfbuzz-subset0 WeasyPrint warns once, on import, and then renders
+    """Cheap per-test apps (tests/build_caches.py).
+
+    Without libharfbuzz-subset0 WeasyPrint warns once, on import, and then renders
     (slowly). Tests that are about PDFs are skipped (see ``pytest_runtest_setup``); those
     that only pass through a PDF (page walks, URL fetcher) must not fail on the warning,
     whichever test happens to import WeasyPrint first in a process."""
     from conference.services.badges.pdf import harfbuzz_subset_available
 
+    install_rule_builder_cache()
     if not harfbuzz_subset_available():
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
             import weasyprint  # noqa: F401
+
+
+#: Tests that take minutes or many seconds each, longest first (measured with
+#: ``--durations``). pytest-xdist hands tests out in collection order, so these start first
+#: and spread over the workers, and no worker is left with a long test at the end.
+SLOW_FIRST = (
+    "tests/web/test_hostile_input.py",
+    "tests/e2e/test_every_page.py",
+    "tests/web/test_access.py::test_every_route_answers_each_role_as_its_access_rule_says",
+    "tests/e2e/",
+    "tests/web/test_pages_safety.py",
+    "tests/web/test_private_caching.py",
+    "tests/web/test_speaker_visibility.py",
+    "tests/web/test_table_headers.py",
+    "tests/services/test_jobs_celery.py",
+    "tests/services/test_mail_celery.py",
+    "tests/services/test_migration",
+    "_concurrency.py",
+)
+
+
+def _slow_first_key(item) -> tuple:
+    for rank, prefix in enumerate(SLOW_FIRST):
+        if item.nodeid.startswith(prefix) or (prefix.startswith("_") and prefix in item.nodeid):
+            # Grouped by backend: the session's database is built again whenever the
+            # backend changes from one test to the next.
+            callspec = getattr(item, "callspec", None)
+            backend = callspec.params.get("database_url", "") if callspec else ""
+            return (0, backend != "sqlite", rank)
+    return (1, False, 0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The known slow tests first (stable: the rest keep their order)."""
+    items.sort(key=_slow_first_key)
 
 
 def pytest_runtest_setup(item):
@@ -166,6 +205,7 @@ def app(app_config):
     """The application with a pushed app context; tables are wiped afterwards."""
     application = create_app(app_config)
     application.test_client_class = IsolatedClient
+    application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     with application.app_context():
         yield application
         db.session.remove()
@@ -174,12 +214,24 @@ def app(app_config):
 
 
 def _wipe(application) -> None:
-    tables = db.metadata.sorted_tables
+    """Delete every row, children first, in one round trip on PostgreSQL.
+
+    DELETE, not TRUNCATE: on a few small tables it is many times faster in PostgreSQL
+    (TRUNCATE makes new files for every table). Ids keep counting up between tests.
+    """
+    preparer = db.engine.dialect.identifier_preparer
+    deletes = [f"DELETE FROM {preparer.format_table(table)}"
+               for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
-        # DELETE, not TRUNCATE: on a few small tables it is many times faster in PostgreSQL
-        # (TRUNCATE makes new files for every table). Ids keep counting up between tests.
-        for table in reversed(tables):
-            conn.execute(table.delete())
+        cursor = conn.connection.cursor()
+        try:
+            if db.engine.dialect.name == "postgresql":
+                cursor.execute("; ".join(deletes))  # no parameters: one simple query
+            else:
+                for delete in deletes:
+                    cursor.execute(delete)
+        finally:
+            cursor.close()
 
 
 @pytest.fixture

@@ -29,9 +29,10 @@ def live_server(app):
     thread.join(10)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def playwright_instance():
-    """Playwright, once Chromium and the Python package are known to be there."""
+    """Playwright, once Chromium and the Python package are known to be there (one per test
+    process: the end-to-end tests run one after another, see ``SLOW_FIRST``)."""
     if not shutil.which(CHROMIUM):
         skip_or_fail("Debian's chromium is not installed (apt-get install -y chromium)")
     try:
@@ -42,9 +43,10 @@ def playwright_instance():
         yield playwright
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium(playwright_instance):
-    """A headless Chromium with the usual arguments."""
+    """A headless Chromium with the usual arguments, launched once per test process; each
+    test opens its own context (cookies, storage), so tests share nothing but the browser."""
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                   args=BROWSER_ARGS)
     yield browser
