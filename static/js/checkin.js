@@ -23,7 +23,6 @@
   var verdictBox = el("verdict");
   var bundle = null;        // the offline list: {salt, hexDigits, byHash, byId}
   var freshTimer = null;
-  var lastSeen = { code: "", at: 0 };
 
   // Lower case without diacritics, as the server folds names (conference/folding.py):
   // "Gęślą" and "gesla" compare equal, and so do "Łucja" and "lucja".
@@ -103,20 +102,6 @@
       return [fill(messages.already_checked_in, { time: timeText(person.checked_in_at), checkpoint: person.checkpoint || "?" }), person.name || ""];
     }
     return [messages[code] || code, person.name || ""];
-  }
-
-  // ---- Quiet time: a badge held in front of the camera is read again and again; the same
-  // code seen again by this camera within the quiet time (counted from when it was last
-  // seen) keeps the first verdict on screen and sends nothing. (A USB scanner reads a badge
-  // once per trigger pull: every pull is a scan.)
-  function seen(text) {
-    var code = (text || "").trim().toUpperCase();
-    var now = Date.now();
-    if (!code) { return; }
-    var quiet = code === lastSeen.code && now - lastSeen.at < QUIET_MS;
-    lastSeen = { code: code, at: now };
-    if (quiet) { return; }
-    scan({ code: code, source: "camera" });
   }
 
   // ---- Online scan ----------------------------------------------------------------------
@@ -377,70 +362,15 @@
     if (!event.target.closest("input, button, a, select, textarea, video")) { focusCode(); }
   });
 
-  // ---- Camera ---------------------------------------------------------------------------
-  var stream = null, detector = null, canvas = el("camera-canvas"), video = el("camera-video");
-  var toggle = el("camera-toggle");
-
-  function startCamera() {
-    el("camera-error").hidden = true;
-    return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-      .then(function (s) {
-        stream = s;
-        video.srcObject = s;
-        video.hidden = false;
-        toggle.textContent = texts.cameraOn;
-        toggle.setAttribute("aria-pressed", "true");
-        if ("BarcodeDetector" in window) {
-          try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { detector = null; }
-        }
-        return video.play();
-      })
-      .then(function () { requestAnimationFrame(tick); })
-      .catch(function (error) {
-        el("camera-error").hidden = false;
-        el("camera-error").textContent = fill(texts.cameraError, { error: error.name || String(error) });
-        stopCamera();
-      });
+  // ---- Camera (camera.js): the same code seen again by the camera within the quiet time
+  // keeps the first verdict on screen and sends nothing. Without camera.js (not kept offline
+  // yet) the rest of the scanner still works.
+  if (window.badgeCamera) {
+    window.badgeCamera({
+      texts: texts, quietMs: QUIET_MS, onStop: focusCode,
+      onCode: function (code) { scan({ code: code, source: "camera" }); }
+    });
   }
-
-  function stopCamera() {
-    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
-    stream = null;
-    video.hidden = true;
-    toggle.textContent = texts.cameraOff;
-    toggle.setAttribute("aria-pressed", "false");
-    focusCode();
-  }
-
-  function found(text) { seen(text); }
-
-  var busy = false;
-  function tick() {
-    if (!stream) { return; }
-    if (busy || video.readyState < 2) { requestAnimationFrame(tick); return; }
-    busy = true;
-    var done = function () { busy = false; setTimeout(function () { requestAnimationFrame(tick); }, 120); };
-    if (detector) {
-      detector.detect(video).then(function (codes) {
-        if (codes.length) { found(codes[0].rawValue); }
-      }).catch(function () { detector = null; }).then(done);
-      return;
-    }
-    var width = video.videoWidth, height = video.videoHeight;
-    var scale = Math.min(1, 640 / Math.max(width, height));
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(height * scale);
-    var context = canvas.getContext("2d", { willReadFrequently: true });
-    context.drawImage(video, 0, 0, canvas.width, canvas.height);
-    var image = context.getImageData(0, 0, canvas.width, canvas.height);
-    var result = window.jsQR ? window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" }) : null;
-    if (result) { found(result.data); }
-    done();
-  }
-
-  toggle.addEventListener("click", function () {
-    if (stream) { stopCamera(); } else { startCamera(); }
-  });
 
   // ---- Name search with a confirm step ---------------------------------------------------
   var chosen = null;

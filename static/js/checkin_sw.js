@@ -12,6 +12,7 @@ var STATIC_FILES = [
   "/static/css/checkin.css",
   "/static/js/site.js",
   "/static/js/checkin.js",
+  "/static/js/camera.js",
   "/static/js/vendor/jsQR.js",
   "/static/img/checkin-icon.svg",
   "/checkin/manifest.webmanifest"

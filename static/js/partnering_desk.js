@@ -1,7 +1,7 @@
 // Partnering desk: the first badge scanned shows that person's meeting now and waits for
 // the partner's badge; the partner's badge marks the meeting held. Badges come from a USB
 // or Bluetooth scanner typing into the code field, or from the camera (BarcodeDetector or
-// jsQR), as on the check-in scanner (checkin.js). The server keeps no state between the
+// jsQR, in camera.js), as on the check-in scanner. The server keeps no state between the
 // two scans: the page sends the first badge's code with the second.
 (function () {
   "use strict";
@@ -14,7 +14,6 @@
   var el = function (id) { return document.getElementById(id); };
   var codeInput = el("code");
   var firstCode = null;
-  var lastSeen = { code: "", at: 0 };
 
   function focusCode() { codeInput.focus({ preventScroll: true }); }
 
@@ -63,73 +62,12 @@
     show("idle", "ready", texts.ready, "");
   });
 
-  // ---- Camera (as in checkin.js): the same code seen again within the quiet time is
-  // the same badge still held up, not a new scan.
-  var stream = null, detector = null, busy = false;
-  var video = el("camera-video"), canvas = el("camera-canvas"), toggle = el("camera-toggle");
-
-  function seen(text) {
-    var code = String(text || "").trim().toUpperCase();
-    var now = Date.now();
-    if (!code || (code === lastSeen.code && now - lastSeen.at < QUIET_MS)) { lastSeen.at = now; return; }
-    lastSeen = { code: code, at: now };
-    scan(code);
+  // ---- Camera (camera.js, as on the check-in scanner): the same code seen again within the
+  // quiet time is the same badge still held up, not a new scan.
+  if (window.badgeCamera) {
+    window.badgeCamera({ texts: texts, quietMs: QUIET_MS, onCode: scan, onStop: focusCode });
   }
 
-  function tick() {
-    if (!stream) { return; }
-    if (busy || video.readyState < 2) { requestAnimationFrame(tick); return; }
-    busy = true;
-    var done = function () { busy = false; setTimeout(function () { requestAnimationFrame(tick); }, 120); };
-    if (detector) {
-      detector.detect(video).then(function (codes) {
-        if (codes.length) { seen(codes[0].rawValue); }
-      }).catch(function () { detector = null; }).then(done);
-      return;
-    }
-    var scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
-    canvas.width = Math.round(video.videoWidth * scale);
-    canvas.height = Math.round(video.videoHeight * scale);
-    var context = canvas.getContext("2d", { willReadFrequently: true });
-    context.drawImage(video, 0, 0, canvas.width, canvas.height);
-    var image = context.getImageData(0, 0, canvas.width, canvas.height);
-    var result = window.jsQR ? window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" }) : null;
-    if (result) { seen(result.data); }
-    done();
-  }
-
-  function stopCamera() {
-    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
-    stream = null;
-    video.hidden = true;
-    toggle.textContent = texts.cameraOff;
-    toggle.setAttribute("aria-pressed", "false");
-    focusCode();
-  }
-
-  function startCamera() {
-    el("camera-error").hidden = true;
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-      .then(function (s) {
-        stream = s;
-        video.srcObject = s;
-        video.hidden = false;
-        toggle.textContent = texts.cameraOn;
-        toggle.setAttribute("aria-pressed", "true");
-        if ("BarcodeDetector" in window) {
-          try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { detector = null; }
-        }
-        return video.play();
-      })
-      .then(function () { requestAnimationFrame(tick); })
-      .catch(function (error) {
-        el("camera-error").hidden = false;
-        el("camera-error").textContent = texts.cameraError.replace("{error}", error.name || String(error));
-        stopCamera();
-      });
-  }
-
-  toggle.addEventListener("click", function () { if (stream) { stopCamera(); } else { startCamera(); } });
   document.addEventListener("click", function (event) {
     if (!event.target.closest("input, button, a, select, textarea, video")) { focusCode(); }
   });

@@ -11,8 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from conference.extensions import db
+from conference.services.invoicing import pdf as invoice_pdf_module
 from conference.services.invoicing.issue import issue_correction, issue_proforma, issue_vat_invoice
 from conference.services.invoicing.pdf import invoice_pdf
+from conference.services.pdf_files import font_configuration, own_files_fetcher
 from tests.fixtures.invoices import (
     BUYER_NIP,
     FRENCH_VAT,
@@ -114,3 +116,27 @@ def test_the_stored_pdf_keeps_the_issuer_it_was_issued_with(invoicing_event, inv
     again = db.session.get(Invoice, invoice.id)
     assert invoice_pdf(again) == stored
     assert "Fundacja LifeScience Kraków" in pdf_text(again)
+
+
+def test_the_invoice_loads_both_its_fonts_through_its_own_files_fetcher(
+        invoicing_event, invoiced_order, monkeypatch):
+    fetched = []
+
+    def recording_fetcher(scheme, resources):
+        fetcher = own_files_fetcher(scheme, resources)
+        original = fetcher.fetch
+
+        def fetch(url, headers=None):
+            response = original(url, headers)
+            fetched.append(url)
+            return response
+
+        fetcher.fetch = fetch
+        return fetcher
+
+    monkeypatch.setattr(invoice_pdf_module, "own_files_fetcher", recording_fetcher)
+    font_configuration.cache_clear()  # a font configuration in use fetches a face only once
+    invoice = issue_vat_invoice(invoiced_order(invoicing_event()).order, now=NOW)
+    db.session.commit()
+    invoice_pdf(invoice)
+    assert sorted(fetched) == ["invoice-file:font-bold", "invoice-file:font-regular"]

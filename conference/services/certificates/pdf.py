@@ -9,7 +9,6 @@ QR code): text that people typed can never make it fetch anything else.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from pathlib import Path
 
 from flask import render_template
@@ -26,35 +25,10 @@ from conference.services.certificates.settings import (
     logo_path,
     signature_path,
 )
+from conference.services.pdf_files import font_configuration, own_files_fetcher
 
 SCHEME = "certificate-file"
 
-
-def _fetcher(resources: dict[str, bytes | Path]):
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class CertificateURLFetcher(URLFetcher):
-        """Serves ``certificate-file:<name>`` for the names of this render; refuses the rest."""
-
-        def __init__(self):
-            super().__init__(allowed_protocols=(SCHEME,), fail_on_errors=False)
-
-        def fetch(self, url, headers=None):
-            name = url[len(SCHEME) + 1:] if url.startswith(SCHEME + ":") else None
-            if name not in resources:
-                raise ValueError(f"refused: {url[:80]!r}")
-            body = resources[name]
-            data = body.read_bytes() if isinstance(body, Path) else body
-            return URLFetcherResponse(url, data, {})
-
-    return CertificateURLFetcher()
-
-
-@functools.cache
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
 
 
 def certificate_language(certificate: Certificate) -> str:
@@ -101,8 +75,8 @@ def render_certificate(certificate: Certificate, language: str | None = None, *,
             sessions=[_session_line(entry, language, event.language)
                       for entry in certificate.sessions],
         )
-    document = HTML(string=html, url_fetcher=_fetcher(resources))
-    return document.write_pdf(font_config=_font_config(), pdf_tags=True)
+    document = HTML(string=html, url_fetcher=own_files_fetcher(SCHEME, resources))
+    return document.write_pdf(font_config=font_configuration(), pdf_tags=True)
 
 
 def _session_line(entry: dict, language: str, default: str) -> dict:

@@ -7,7 +7,6 @@ refused, so text typed by a buyer or an organizer can never make it fetch anythi
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import Decimal
 
 from flask import render_template
@@ -16,30 +15,9 @@ from flask_babel import force_locale
 from conference.extensions import db
 from conference.models import Invoice
 from conference.services.badges.text import font_files
+from conference.services.pdf_files import font_configuration, own_files_fetcher
 
-
-def _fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class FontsOnly(URLFetcher):
-        def __init__(self):
-            super().__init__(allowed_protocols=("file",), fail_on_errors=False)
-            self.files = {path.resolve().as_uri(): path for path in font_files().values()}
-
-        def fetch(self, url, headers=None):
-            path = self.files.get(url)
-            if path is None:
-                raise ValueError(f"refused: {url[:80]!r}")
-            return URLFetcherResponse(url, path.read_bytes(), {})
-
-    return FontsOnly()
-
-
-@functools.cache
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
+SCHEME = "invoice-file"
 
 
 def _amount(value: str) -> str:
@@ -54,16 +32,18 @@ def render_invoice_pdf(data: dict) -> bytes:
     """The PDF of an invoice snapshot (``Invoice.data``)."""
     from weasyprint import HTML
 
+    fonts = font_files()
+    resources = {f"font-{k}": path for k, path in fonts.items()}
     with force_locale(data["language"]):
         html = render_template(
-            "invoices/invoice.html", inv=data, fonts={k: v.resolve().as_uri()
-                                                      for k, v in font_files().items()},
+            "invoices/invoice.html", inv=data, fonts={k: f"{SCHEME}:font-{k}" for k in fonts},
             issued_on=dt.date.fromisoformat(data["issued_on"]),
             sale_date=(dt.date.fromisoformat(data["sale_date"]) if data["sale_date"] else None),
             due_on=(dt.date.fromisoformat(data["payment"]["due_on"])
                     if data["payment"]["due_on"] else None),
             amount=_amount)
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(font_config=_font_config())
+    return HTML(string=html, url_fetcher=own_files_fetcher(SCHEME, resources)).write_pdf(
+        font_config=font_configuration())
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:

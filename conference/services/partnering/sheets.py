@@ -9,13 +9,11 @@ descriptions people typed can never make it fetch anything.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import render_template
 from flask_babel import force_locale
@@ -25,6 +23,7 @@ from conference.models import Event, Job, MeetingRequest, PartneringProfile, Par
 from conference.services.badges.text import font_files
 from conference.services.jobs.core import JobResult, result_folder, start_job
 from conference.services.partnering.meetings import agenda, event_meetings
+from conference.services.pdf_files import font_configuration, own_files_fetcher
 
 #: Job kinds of the organizer's documents for all tables (too slow for a web request:
 #: 60 tables with 18 slots take tens of seconds).
@@ -39,30 +38,6 @@ RESULT_SUBFOLDER = "partnering"
 SCHEME = "partnering-file"
 
 
-def _fetcher(resources: dict[str, Path]):
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class PartneringURLFetcher(URLFetcher):
-        """Serves ``partnering-file:<name>`` for this render's own files; refuses the rest."""
-
-        def __init__(self):
-            super().__init__(allowed_protocols=(SCHEME,), fail_on_errors=False)
-
-        def fetch(self, url, headers=None):
-            name = url[len(SCHEME) + 1:] if url.startswith(SCHEME + ":") else None
-            if name not in resources:
-                raise ValueError(f"refused: {url[:80]!r}")
-            return URLFetcherResponse(url, resources[name].read_bytes(), {})
-
-    return PartneringURLFetcher()
-
-
-@functools.cache
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
 
 def _render(template: str, event: Event, language: str, **context) -> bytes:
     from weasyprint import HTML
@@ -72,8 +47,8 @@ def _render(template: str, event: Event, language: str, **context) -> bytes:
         html = render_template(template, event=event, language=language, scheme=SCHEME,
                                event_name=localize(event.name, language, event.language),
                                **context)
-    return HTML(string=html, url_fetcher=_fetcher(resources)).write_pdf(
-        font_config=_font_config(), pdf_tags=True)
+    return HTML(string=html, url_fetcher=own_files_fetcher(SCHEME, resources)).write_pdf(
+        font_config=font_configuration(), pdf_tags=True)
 
 
 @dataclass

@@ -5,7 +5,6 @@ name such as ``=HYPERLINK(...)`` stays text in Excel."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from conference.i18n import country_name
 from conference.models import Event
 from conference.services.badges.core import logo_path
 from conference.services.badges.text import font_files
+from conference.services.pdf_files import font_configuration, own_files_fetcher
 from conference.services.registration.export import neutralise
 from conference.services.reports.attendance import SheetRow
 from conference.services.reports.indicators import Indicators
@@ -30,30 +30,6 @@ from conference.services.reports.settings import (
 
 SCHEME = "report-file"
 
-
-def _fetcher(resources: dict[str, Path]):
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class ReportURLFetcher(URLFetcher):
-        """Serves ``report-file:<name>`` for this render's own files; refuses the rest."""
-
-        def __init__(self):
-            super().__init__(allowed_protocols=(SCHEME,), fail_on_errors=False)
-
-        def fetch(self, url, headers=None):
-            name = url[len(SCHEME) + 1:] if url.startswith(SCHEME + ":") else None
-            if name not in resources:
-                raise ValueError(f"refused: {url[:80]!r}")
-            return URLFetcherResponse(url, resources[name].read_bytes(), {})
-
-    return ReportURLFetcher()
-
-
-@functools.cache
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
 
 
 def _local_time(event: Event, instant: dt.datetime) -> str:
@@ -77,8 +53,8 @@ def attendance_pdf(event: Event, title: str, rows: list[SheetRow], *, language: 
         event_name=localize(event.name, language, event.language),
         funder_name=localize(settings.funder_name, language, event.language),
         times=[_local_time(event, row.checked_in_at) for row in rows])
-    return HTML(string=html, url_fetcher=_fetcher(resources)).write_pdf(
-        font_config=_font_config(), pdf_tags=True)
+    return HTML(string=html, url_fetcher=own_files_fetcher(SCHEME, resources)).write_pdf(
+        font_config=font_configuration(), pdf_tags=True)
 
 
 def _cell(value):
