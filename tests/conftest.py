@@ -19,7 +19,11 @@ from flask.testing import FlaskClient
 
 from conference import create_app
 from conference.extensions import db
-from tests.build_caches import TEMPLATE_BYTECODE, install_rule_builder_cache
+from tests.build_caches import (
+    TEMPLATE_BYTECODE,
+    install_rule_builder_cache,
+    install_rule_parse_cache,
+)
 from tests.databases import create_scratch_database
 
 pytest_plugins = [
@@ -59,6 +63,7 @@ def pytest_configure(config):
     from conference.services.badges.pdf import harfbuzz_subset_available
 
     install_rule_builder_cache()
+    install_rule_parse_cache()
     if not harfbuzz_subset_available():
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
