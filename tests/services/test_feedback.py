@@ -272,18 +272,19 @@ def test_the_database_refuses_a_rating_outside_one_to_five(feedback_world):
     db.session.rollback()
 
 
-def _submit_from_two_tabs(app, monkeypatch, registration_id: int) -> list[str]:
+def _submit_from_two_tabs(app, monkeypatch, registration_id: int,
+                          wait_seconds: float = 1) -> list[str]:
     """Two submissions of the event rating at once. Each waits after looking for an
     earlier rating until the other has looked too (so without the lock both find none,
-    whatever the load); with the lock the other cannot get there and the wait ends after
-    a second."""
+    whatever the load: give it a long ``wait_seconds``); with the lock the other cannot
+    get there and the wait ends after ``wait_seconds``."""
     real_existing = core._existing
     looked = threading.Barrier(2)
 
     def slow_existing(*args):
         found = real_existing(*args)
         with contextlib.suppress(threading.BrokenBarrierError):
-            looked.wait(timeout=1)
+            looked.wait(timeout=wait_seconds)
         return found
 
     monkeypatch.setattr(core, "_existing", slow_existing)
@@ -325,7 +326,8 @@ def test_two_tabs_rating_the_event_at_once_both_succeed_and_leave_one_rating(
 def test_without_the_lock_the_second_tab_fails_on_the_unique_index(
         app, feedback_world, monkeypatch):
     app.config["FEEDBACK_LOCK"] = False
-    results = _submit_from_two_tabs(app, monkeypatch, feedback_world.registration.id)
+    results = _submit_from_two_tabs(app, monkeypatch, feedback_world.registration.id,
+                                   wait_seconds=20)
     assert results == ["refused", "saved"]
     db.session.expire_all()
     assert len(_rows()) == 1

@@ -3,6 +3,7 @@ on the settings makes the second wait, see the first one's version and be refuse
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -93,6 +94,16 @@ def test_without_the_row_lock_both_runs_pass_the_version_check(app, scene, monke
     real = windows.settings_of
     monkeypatch.setattr(placement, "settings_of",
                         lambda event, for_update=False: real(event, for_update=False))
+    # Both have read the version before either writes, whatever the machine's load.
+    both_read = threading.Barrier(2)
+    real_solve = scheduler.solve
+
+    def solve_when_both_read(problem):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait(timeout=20)
+        return real_solve(problem)
+
+    monkeypatch.setattr(scheduler, "solve", solve_when_both_read)
     results = _parallel(app, [_run(scene, 0), _run(scene, 0)])
     assert results == ["ran", "ran"]
 

@@ -3,6 +3,7 @@ keep the sending limit, and one open request per pair survives a crosswise race.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -70,10 +71,23 @@ def test_parallel_sends_at_the_limit_send_exactly_the_limit(app, make_event,
 
 def test_without_the_row_lock_parallel_sends_overrun_the_limit(app, make_event,
                                                                make_partnering_settings,
-                                                               make_partnering_profile):
+                                                               make_partnering_profile,
+                                                               monkeypatch):
     app.config["PARTNERING_LOCK_ROWS"] = False
     sender, others = _at_the_limit(make_event, make_partnering_settings,
                                    make_partnering_profile)
+    # Each send waits after counting until every other has counted too, so unlocked they
+    # all see room, whatever the machine's load.
+    counted = threading.Barrier(len(others))
+    real_count = service.sent_count
+
+    def count_then_wait(profile):
+        number = real_count(profile)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            counted.wait(timeout=20)
+        return number
+
+    monkeypatch.setattr(service, "sent_count", count_then_wait)
     _send_in_parallel(app, [(sender.id, other.id) for other in others])
     assert _sent(sender) > 3
 

@@ -240,17 +240,18 @@ def test_without_the_row_lock_parallel_bookings_oversell(app, workshop, make_reg
 
 
 def _book_two_overlapping_at_once(app, monkeypatch, registration_id: int,
-                                  session_ids: list[int]) -> list[str]:
+                                  session_ids: list[int], wait_seconds: float = 1) -> list[str]:
     real_booking = workshops._booking
     # Each attempt waits after its overlap check until the other has checked too (so the
-    # race is certain without the lock, whatever the machine's load); with the lock the
-    # other attempt cannot get there, and the wait ends after a second.
+    # race is certain without the lock, whatever the machine's load: give it a long
+    # ``wait_seconds``); with the lock the other attempt cannot get there, and the wait ends
+    # after ``wait_seconds``.
     checked = threading.Barrier(len(session_ids))
 
     def slow_booking(session, registration):
         value = real_booking(session, registration)
         with contextlib.suppress(threading.BrokenBarrierError):
-            checked.wait(timeout=1)
+            checked.wait(timeout=wait_seconds)
         return value
 
     monkeypatch.setattr(workshops, "_booking", slow_booking)
@@ -299,5 +300,5 @@ def test_without_the_row_lock_one_attendee_gets_two_overlapping_workshops(
     second = workshop(event=first.event, start="11:00", end="13:00")
     registration = make_registration(first.event)
     results = _book_two_overlapping_at_once(app, monkeypatch, registration.id,
-                                            [first.id, second.id])
+                                            [first.id, second.id], wait_seconds=20)
     assert results == ["booked", "booked"]
